@@ -1,0 +1,1 @@
+"""Headless subcommands; each module adds its parser and runs it, cli.py wires them."""

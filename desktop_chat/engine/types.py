@@ -1,0 +1,99 @@
+"""Plain data shared by the engine and its users: messages, parameters, results, errors."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class Role(enum.StrEnum):
+    SYSTEM = "system"
+    USER = "user"
+    ASSISTANT = "assistant"
+
+
+class StopReason(enum.StrEnum):
+    DONE = "done"
+    STOPPED = "stopped"
+    LENGTH = "length"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class ChatMessage:
+    role: str
+    content: str
+
+
+@dataclass(frozen=True)
+class LoadParams:
+    """How to open a model. n_ctx=0 means "4096, or the trained maximum if smaller"."""
+
+    path: Path
+    n_ctx: int = 0
+    n_threads: int = 0
+    n_gpu_layers: int = 0
+    n_batch: int = 512
+    flash_attn: bool = True
+    use_mmap: bool = True
+    use_mlock: bool = False
+    chat_format: str = "auto"
+    custom_template: str = ""
+    seed: int = -1
+
+
+@dataclass(frozen=True)
+class GenParams:
+    max_tokens: int = 1024
+    temperature: float = 0.7
+    top_p: float = 0.95
+    top_k: int = 40
+    min_p: float = 0.05
+    repeat_penalty: float = 1.1
+    seed: int = -1
+    stop: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """What the engine knows about the loaded model, for the status line and budgets."""
+
+    path: Path
+    name: str
+    architecture: str
+    n_ctx: int
+    n_ctx_train: int
+    chat_format: str
+    template_source: str  # "gguf", "architecture", "user", "default"
+    gpu_offload_supported: bool
+    n_gpu_layers: int
+    load_seconds: float = 0.0
+
+
+@dataclass
+class GenerationStats:
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    ttft_s: float = 0.0
+    tokens_per_s: float = 0.0
+    total_s: float = 0.0
+    stop_reason: StopReason = StopReason.DONE
+    dropped_messages: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+class EngineError(Exception):
+    """An error a user can cause or fix; ``str(error)`` is the sentence shown in the UI."""
+
+
+class ModelLoadError(EngineError):
+    pass
+
+
+class ContextOverflowError(EngineError):
+    pass
+
+
+class GenerationCancelled(Exception):
+    """Raised inside the backend when the abort event is set during prompt evaluation."""

@@ -1,0 +1,1 @@
+"""Knowledge bases for grounded answers: ingest, chunk, index, retrieve."""

@@ -1,0 +1,1 @@
+"""Model files: GGUF metadata, the local library, the Hub, downloads and fit estimates."""

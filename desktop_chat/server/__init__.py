@@ -1,0 +1,1 @@
+"""Optional OpenAI-compatible HTTP API on loopback."""

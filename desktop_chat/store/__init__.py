@@ -1,0 +1,1 @@
+"""Conversations in sqlite: schema, migrations, search, export and import."""

@@ -1,0 +1,1 @@
+"""Every QtWidgets import lives in this package."""
