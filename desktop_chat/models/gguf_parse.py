@@ -1,0 +1,326 @@
+"""A bounded walk over a GGUF header: every count, length and offset checked against the file."""
+
+from __future__ import annotations
+
+import mmap
+import struct
+from array import array
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gguf.constants import GGML_QUANT_SIZES, GGMLQuantizationType, GGUFValueType
+
+GGUF_MAGIC = b"GGUF"
+SUPPORTED_VERSIONS = (2, 3)
+FIXED_HEADER_BYTES = 24  # magic, version, tensor count, kv count
+MAX_DIMS = 4  # GGML_MAX_DIMS in llama.cpp
+MAX_KEY_BYTES = 65_536
+MAX_KEPT_STRING_BYTES = 4 * 1024 * 1024  # longer strings are checked and skipped, not kept
+MAX_ARRAY_DEPTH = 3
+DEFAULT_ALIGNMENT = 32
+# Smallest possible encodings, used to reject counts the file cannot possibly hold.
+MIN_KV_BYTES = 8 + 4 + 1  # empty key, type, one-byte value
+MIN_TENSOR_INFO_BYTES = 8 + 4 + 4 + 8  # empty name, n_dims, type, offset
+
+_SCALARS: dict[int, str] = {
+    GGUFValueType.UINT8: "B",
+    GGUFValueType.INT8: "b",
+    GGUFValueType.UINT16: "H",
+    GGUFValueType.INT16: "h",
+    GGUFValueType.UINT32: "I",
+    GGUFValueType.INT32: "i",
+    GGUFValueType.FLOAT32: "f",
+    GGUFValueType.BOOL: "?",
+    GGUFValueType.UINT64: "Q",
+    GGUFValueType.INT64: "q",
+    GGUFValueType.FLOAT64: "d",
+}
+# Array element values are kept only for short arrays; the vocabulary is located, not copied.
+MAX_KEPT_ARRAY_ITEMS = 64
+TOKENS_KEY = "tokenizer.ggml.tokens"
+
+
+class InvalidModelFile(Exception):
+    """A file that is not a usable GGUF model; str() is a sentence for the user."""
+
+
+class _Truncated(Exception):
+    """The header ran past the end of the file."""
+
+
+@dataclass
+class TensorEntry:
+    name: str
+    type_id: int
+    shape: tuple[int, ...]
+    n_elements: int
+    n_bytes: int
+    offset: int  # relative to the start of the tensor data section
+
+
+@dataclass
+class RawHeader:
+    """What the walk found: kept metadata values, tensor table, and where the data begins."""
+
+    version: int
+    file_size: int
+    metadata: dict[str, Any]
+    tensors: list[TensorEntry]
+    data_start: int
+    alignment: int
+    token_offsets: array = field(default_factory=lambda: array("Q"))
+    token_bytes: dict[int, bytes] = field(default_factory=dict)
+
+
+class _Cursor:
+    """Reads little- or big-endian values from a buffer, refusing to step past its end."""
+
+    def __init__(self, buf: mmap.mmap | bytes, size: int, endian: str) -> None:
+        self.buf = buf
+        self.size = size
+        self.endian = endian
+        self.pos = 0
+
+    def need(self, n: int) -> None:
+        if n < 0 or self.pos + n > self.size:
+            raise _Truncated
+
+    def scalar(self, code: str) -> Any:
+        fmt = self.endian + code
+        width = struct.calcsize(fmt)
+        self.need(width)
+        value = struct.unpack_from(fmt, self.buf, self.pos)[0]
+        self.pos += width
+        return value
+
+    def raw(self, n: int) -> bytes:
+        self.need(n)
+        data = bytes(self.buf[self.pos : self.pos + n])
+        self.pos += n
+        return data
+
+    def skip(self, n: int) -> None:
+        self.need(n)
+        self.pos += n
+
+    def string_length(self, limit: int | None = None) -> int:
+        length = int(self.scalar("Q"))
+        if limit is not None and length > limit:
+            raise InvalidModelFile(_damaged("a text field is impossibly long"))
+        self.need(length)
+        return length
+
+
+def _damaged(detail: str) -> str:
+    return f"This GGUF file is damaged ({detail}). Download it again or choose another file."
+
+
+def _decode(data: bytes) -> str:
+    return data.decode("utf-8", errors="replace")
+
+
+def read_raw_header(path: Path) -> RawHeader:
+    """Walk the whole header of ``path``; raise InvalidModelFile for anything out of bounds."""
+    try:
+        size = path.stat().st_size
+        if size < FIXED_HEADER_BYTES:
+            with path.open("rb") as handle:
+                head = handle.read(4)
+            if head != GGUF_MAGIC[: len(head)] or not head:
+                raise InvalidModelFile(_not_gguf(path))
+            raise InvalidModelFile(_truncated_header(size))
+        with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as m:
+            return _walk(m, size, path)
+    except InvalidModelFile:
+        raise
+    except IsADirectoryError as exc:
+        raise InvalidModelFile(f"{path.name} is a folder, not a model file.") from exc
+    except FileNotFoundError as exc:
+        raise InvalidModelFile(f"The model file {path} does not exist.") from exc
+    except PermissionError as exc:
+        raise InvalidModelFile(f"The model file {path} cannot be read: permission denied.") from exc
+    except OSError as exc:
+        raise InvalidModelFile(f"The model file {path} cannot be read ({exc.strerror}).") from exc
+
+
+def _not_gguf(path: Path) -> str:
+    return (
+        f"This file is not a GGUF model: {path.name} does not start with the GGUF signature. "
+        "Choose a .gguf file."
+    )
+
+
+def _truncated_header(size: int) -> str:
+    return (
+        f"This GGUF file is truncated: expected more than {size:,} bytes, found {size:,}, "
+        "which ends inside its header. Download it again."
+    )
+
+
+def _walk(m: mmap.mmap, size: int, path: Path) -> RawHeader:
+    if m[:4] != GGUF_MAGIC:
+        raise InvalidModelFile(_not_gguf(path))
+    endian = "<"
+    (version,) = struct.unpack_from("<I", m, 4)
+    if version & 0xFFFF == 0 and version != 0:
+        endian = ">"  # written on a big-endian machine
+        (version,) = struct.unpack_from(">I", m, 4)
+    if version not in SUPPORTED_VERSIONS:
+        raise InvalidModelFile(
+            f"This GGUF file uses format version {version}, which this app cannot read "
+            "(versions 2 and 3 are supported). Download a newer conversion of the model."
+        )
+    cur = _Cursor(m, size, endian)
+    cur.pos = 8
+    tensor_count = int(cur.scalar("Q"))
+    kv_count = int(cur.scalar("Q"))
+    room = size - FIXED_HEADER_BYTES
+    if kv_count > room // MIN_KV_BYTES or tensor_count > room // MIN_TENSOR_INFO_BYTES:
+        raise InvalidModelFile(
+            _damaged(
+                f"its header claims {tensor_count:,} tensors and {kv_count:,} metadata entries, "
+                f"more than a {size:,}-byte file can hold"
+            )
+        )
+    try:
+        header = _walk_body(cur, version, size, tensor_count, kv_count)
+    except _Truncated:
+        raise InvalidModelFile(_truncated_header(size)) from None
+    _keep_special_tokens(m, header, endian)
+    return header
+
+
+def _keep_special_tokens(m: mmap.mmap, header: RawHeader, endian: str) -> None:
+    """Copy the BOS/EOS strings while the file is mapped; the offset table is then dropped."""
+    for key in ("tokenizer.ggml.bos_token_id", "tokenizer.ggml.eos_token_id"):
+        index = header.metadata.get(key)
+        if isinstance(index, int) and 0 <= index < len(header.token_offsets):
+            start = header.token_offsets[index]
+            (length,) = struct.unpack_from(endian + "Q", m, start)
+            if length <= 4096:
+                header.token_bytes[index] = bytes(m[start + 8 : start + 8 + length])
+    header.token_offsets = array("Q")
+
+
+def _walk_body(
+    cur: _Cursor, version: int, size: int, tensor_count: int, kv_count: int
+) -> RawHeader:
+    header = RawHeader(version, size, {}, [], 0, DEFAULT_ALIGNMENT)
+    for _ in range(kv_count):
+        key = _decode(cur.raw(cur.string_length(MAX_KEY_BYTES)))
+        if key in header.metadata:
+            raise InvalidModelFile(_damaged(f"the metadata key {key!r} appears twice"))
+        type_id = int(cur.scalar("I"))
+        header.metadata[key] = _read_value(cur, type_id, 0, header if key == TOKENS_KEY else None)
+    names: set[str] = set()
+    for _ in range(tensor_count):
+        header.tensors.append(_read_tensor_info(cur, names))
+    alignment = header.metadata.get("general.alignment", DEFAULT_ALIGNMENT)
+    if not isinstance(alignment, int) or alignment <= 0 or alignment & (alignment - 1):
+        raise InvalidModelFile(_damaged(f"its alignment {alignment!r} is not a power of two"))
+    header.alignment = alignment
+    header.data_start = cur.pos + (-cur.pos % alignment)
+    return header
+
+
+def _read_value(cur: _Cursor, type_id: int, depth: int, tokens: RawHeader | None) -> Any:
+    code = _SCALARS.get(type_id)
+    if code is not None:
+        return cur.scalar(code)
+    if type_id == GGUFValueType.STRING:
+        length = cur.string_length()
+        if length > MAX_KEPT_STRING_BYTES:
+            cur.skip(length)
+            return None
+        return _decode(cur.raw(length))
+    if type_id == GGUFValueType.ARRAY:
+        if depth >= MAX_ARRAY_DEPTH:
+            raise InvalidModelFile(_damaged("its metadata nests arrays too deeply"))
+        item_type = int(cur.scalar("I"))
+        count = int(cur.scalar("Q"))
+        return _read_array(cur, item_type, count, depth, tokens)
+    raise InvalidModelFile(_damaged(f"it uses an unknown metadata type {type_id}"))
+
+
+def _read_array(
+    cur: _Cursor, item_type: int, count: int, depth: int, tokens: RawHeader | None
+) -> list[Any] | None:
+    code = _SCALARS.get(item_type)
+    if code is not None:
+        width = struct.calcsize(code)
+        cur.need(count * width)
+        if count > MAX_KEPT_ARRAY_ITEMS:
+            cur.skip(count * width)
+            return None
+        return [cur.scalar(code) for _ in range(count)]
+    if item_type == GGUFValueType.STRING:
+        cur.need(count * 8)  # every string has at least its length prefix
+        return _read_string_array(cur, count, tokens)
+    if item_type == GGUFValueType.ARRAY:
+        cur.need(count * 12)
+        return [_read_value(cur, item_type, depth + 1, None) for _ in range(count)]
+    raise InvalidModelFile(_damaged(f"it uses an unknown metadata array type {item_type}"))
+
+
+def _read_string_array(cur: _Cursor, count: int, tokens: RawHeader | None) -> list[str] | None:
+    # The vocabulary can hold 250,000 strings: walk the lengths without building objects.
+    buf, size, fmt = cur.buf, cur.size, cur.endian + "Q"
+    unpack = struct.Struct(fmt).unpack_from
+    pos = cur.pos
+    offsets = tokens.token_offsets if tokens is not None else None
+    kept: list[str] | None = [] if count <= MAX_KEPT_ARRAY_ITEMS else None
+    for _ in range(count):
+        if pos + 8 > size:
+            raise _Truncated
+        (length,) = unpack(buf, pos)
+        if offsets is not None:
+            offsets.append(pos)
+        pos += 8 + length
+        if pos > size:
+            raise _Truncated
+        if kept is not None:
+            kept.append(_decode(bytes(buf[pos - length : pos])))
+    cur.pos = pos
+    return kept
+
+
+def _read_tensor_info(cur: _Cursor, names: set[str]) -> TensorEntry:
+    name = _decode(cur.raw(cur.string_length(MAX_KEY_BYTES)))
+    if name in names:
+        raise InvalidModelFile(_damaged(f"the tensor {name!r} appears twice"))
+    names.add(name)
+    n_dims = int(cur.scalar("I"))
+    if n_dims > MAX_DIMS:
+        raise InvalidModelFile(_damaged(f"the tensor {name!r} has {n_dims} dimensions"))
+    shape = tuple(int(cur.scalar("Q")) for _ in range(n_dims))
+    type_id = int(cur.scalar("I"))
+    offset = int(cur.scalar("Q"))
+    try:
+        block_size, type_size = GGML_QUANT_SIZES[GGMLQuantizationType(type_id)]
+    except (ValueError, KeyError):
+        raise InvalidModelFile(
+            f"This GGUF file uses a tensor type ({type_id}) this app does not know. "
+            "Update the app or choose another quantization."
+        ) from None
+    n_elements = 1
+    for dim in shape:
+        n_elements *= dim
+    if shape and shape[0] % block_size:
+        raise InvalidModelFile(_damaged(f"the tensor {name!r} has a shape its type cannot hold"))
+    n_bytes = n_elements * type_size // block_size
+    return TensorEntry(name, type_id, shape, n_elements, n_bytes, offset)
+
+
+def check_tensor_data(header: RawHeader) -> None:
+    """Every tensor must lie inside the file, after the header, at an aligned offset."""
+    expected = header.data_start
+    for tensor in header.tensors:
+        if tensor.offset % header.alignment:
+            raise InvalidModelFile(_damaged(f"the tensor {tensor.name!r} is misaligned"))
+        expected = max(expected, header.data_start + tensor.offset + tensor.n_bytes)
+    if expected > header.file_size:
+        raise InvalidModelFile(
+            f"This GGUF file is truncated: expected {expected:,} bytes, found "
+            f"{header.file_size:,}. Download it again."
+        )
