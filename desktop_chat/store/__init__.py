@@ -1,1 +1,49 @@
 """Conversations in sqlite: schema, migrations, search, export and import."""
+
+from desktop_chat.store.archive import ARCHIVE_FORMAT, ARCHIVE_VERSION
+from desktop_chat.store.errors import (
+    ArchiveError,
+    DatabaseUnavailableError,
+    NewerDatabaseError,
+    NotFoundError,
+    StoreError,
+)
+from desktop_chat.store.grouping import Group, group_conversations, group_of, title_from_text
+from desktop_chat.store.opening import Store, open_memory_store, open_store
+from desktop_chat.store.records import (
+    UNSET,
+    ContextPolicy,
+    Conversation,
+    Message,
+    Role,
+    SearchHit,
+    Siblings,
+    StopReason,
+)
+from desktop_chat.store.schema import SCHEMA_VERSION
+
+__all__ = [
+    "ARCHIVE_FORMAT",
+    "ARCHIVE_VERSION",
+    "SCHEMA_VERSION",
+    "UNSET",
+    "ArchiveError",
+    "ContextPolicy",
+    "Conversation",
+    "DatabaseUnavailableError",
+    "Group",
+    "Message",
+    "NewerDatabaseError",
+    "NotFoundError",
+    "Role",
+    "SearchHit",
+    "Siblings",
+    "StopReason",
+    "Store",
+    "StoreError",
+    "group_conversations",
+    "group_of",
+    "open_memory_store",
+    "open_store",
+    "title_from_text",
+]

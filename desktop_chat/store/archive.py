@@ -1,0 +1,213 @@
+"""Export conversations to Markdown or a versioned JSON archive, and import archives losslessly."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from desktop_chat.fsutil import atomic_write_text
+from desktop_chat.store.archive_check import check_archive
+from desktop_chat.store.conversations import fetch_conversation
+from desktop_chat.store.db import Database
+from desktop_chat.store.errors import ArchiveError, StoreError
+from desktop_chat.store.messages import active_leaf, thread_to
+from desktop_chat.store.records import (
+    MESSAGE_COLUMNS,
+    Conversation,
+    Message,
+    dump_json,
+    message_from_row,
+)
+
+ARCHIVE_FORMAT = "desktop-chat-conversations"
+ARCHIVE_VERSION = 1
+
+_ROLE_HEADINGS = {"user": "You", "assistant": "Assistant", "system": "System", "tool": "Tool"}
+
+
+def _conversation_dict(conversation: Conversation, messages: list[Message]) -> dict[str, Any]:
+    data = dataclasses.asdict(conversation)
+    data.pop("deleted_at")
+    data["messages"] = [dataclasses.asdict(message) for message in messages]
+    for message in data["messages"]:
+        message.pop("conversation_id")
+    return data
+
+
+def _citation_line(number: int, citation: dict[str, Any]) -> str:
+    source = citation.get("title") or citation.get("source") or citation.get("document") or ""
+    text = " ".join(str(citation.get("text", "")).split())
+    parts = [str(source)] if source else []
+    if text:
+        parts.append(f"“{text[:200]}”")
+    return f"{number}. " + (" — ".join(parts) or json.dumps(citation, ensure_ascii=False))
+
+
+def _markdown(conversation: Conversation, thread: list[Message], branched: set[int]) -> str:
+    when = datetime.fromtimestamp(conversation.created).strftime("%Y-%m-%d %H:%M")
+    facts = [f"Started {when}"]
+    if conversation.model:
+        facts.append(f"model {conversation.model}")
+    lines = [f"# {conversation.title or 'Untitled conversation'}", "", f"*{' · '.join(facts)}*", ""]
+    for message in thread:
+        heading = _ROLE_HEADINGS.get(message.role, message.role)
+        if message.id in branched:
+            heading += " (one of several versions)"
+        lines += [f"### {heading}", "", message.content.rstrip(), ""]
+        if not message.complete or message.stop_reason in ("stopped", "length", "error"):
+            lines += [f"*(answer ended: {message.stop_reason or 'incomplete'})*", ""]
+        if message.citations:
+            lines += ["Sources:", ""]
+            lines += [_citation_line(n, c) for n, c in enumerate(message.citations, 1)]
+            lines.append("")
+    return "\n".join(lines)
+
+
+class ArchiveMixin(Database):
+    def _export_ids(self, conversation_ids: list[int] | None) -> list[int]:
+        if conversation_ids is not None:
+            return list(conversation_ids)
+        with self._reading() as conn:
+            return [
+                int(row[0])
+                for row in conn.execute(
+                    "SELECT id FROM conversations WHERE deleted_at IS NULL"
+                    " ORDER BY pinned DESC, updated DESC, id DESC"
+                )
+            ]
+
+    def _all_messages(self, conversation_id: int) -> list[Message]:
+        with self._reading() as conn:
+            rows = conn.execute(
+                f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? ORDER BY id",
+                (conversation_id,),
+            ).fetchall()
+        return [message_from_row(row) for row in rows]
+
+    def archive_data(self, conversation_ids: list[int] | None = None) -> dict[str, Any]:
+        """The JSON archive as a dict: every branch, citation and setting. None means all."""
+        conversations = []
+        with self._reading() as conn:
+            for conversation_id in self._export_ids(conversation_ids):
+                conversation = fetch_conversation(conn, conversation_id)
+                messages = self._all_messages(conversation_id)
+                conversations.append(_conversation_dict(conversation, messages))
+        return {
+            "format": ARCHIVE_FORMAT,
+            "version": ARCHIVE_VERSION,
+            "exported": time.time(),
+            "conversations": conversations,
+        }
+
+    def export_json(self, path: Path, conversation_ids: list[int] | None = None) -> int:
+        """Write the archive atomically; returns how many conversations it holds."""
+        data = self.archive_data(conversation_ids)
+        atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+        return len(data["conversations"])
+
+    def markdown(self, conversation_ids: list[int] | None = None) -> str:
+        """The active thread of each conversation as readable Markdown (branches not included)."""
+        parts = []
+        with self._reading() as conn:
+            for conversation_id in self._export_ids(conversation_ids):
+                conversation = fetch_conversation(conn, conversation_id)
+                thread = thread_to(conn, active_leaf(conn, conversation_id))
+                branched = {
+                    int(row[0])
+                    for row in conn.execute(
+                        "SELECT m.id FROM messages AS m WHERE m.conversation_id = ? AND EXISTS ("
+                        " SELECT 1 FROM messages AS s WHERE s.conversation_id = m.conversation_id"
+                        " AND s.parent_id IS m.parent_id AND s.id != m.id)",
+                        (conversation_id,),
+                    )
+                }
+                parts.append(_markdown(conversation, thread, branched))
+        return "\n---\n\n".join(parts)
+
+    def export_markdown(self, path: Path, conversation_ids: list[int] | None = None) -> int:
+        ids = self._export_ids(conversation_ids)
+        atomic_write_text(path, self.markdown(ids))
+        return len(ids)
+
+    def import_archive(self, path: Path) -> list[int]:
+        """Add every conversation in a JSON archive under new ids; returns the new ids.
+
+        Raises ArchiveError (a sentence naming the file) for an unreadable, malformed or
+        newer-version file; then nothing at all was imported."""
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise ArchiveError(
+                f"{path} is not a desktop-chat archive (it is not a text file)."
+                " Nothing was imported."
+            ) from None
+        except OSError as exc:
+            raise ArchiveError(f"Could not read {path}: {exc.strerror or exc}.") from exc
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ArchiveError(
+                f"{path} is not a desktop-chat archive (not valid JSON at line {exc.lineno})."
+                " Nothing was imported."
+            ) from None
+        return self.import_data(data, source=str(path))
+
+    def import_data(self, data: object, *, source: str = "The archive") -> list[int]:
+        conversations = check_archive(data, source, ARCHIVE_FORMAT, ARCHIVE_VERSION)
+        new_ids: list[int] = []
+        with self._transaction() as conn:
+            for conversation in conversations:
+                cursor = conn.execute(
+                    "INSERT INTO conversations (title, created, updated, model, profile, pinned,"
+                    " context_policy, settings) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        conversation["title"],
+                        conversation["created"],
+                        conversation["updated"],
+                        conversation.get("model"),
+                        conversation.get("profile"),
+                        int(conversation.get("pinned", False)),
+                        conversation.get("context_policy", "drop_oldest"),
+                        dump_json(conversation.get("settings")),
+                    ),
+                )
+                conversation_id = cursor.lastrowid
+                if conversation_id is None:
+                    raise StoreError("The database did not return an id for an imported chat.")
+                id_map: dict[int, int] = {}
+                # check_archive ordered them parents first.
+                for message in conversation["messages"]:
+                    parent = message.get("parent_id")
+                    cursor = conn.execute(
+                        "INSERT INTO messages (conversation_id, parent_id, role, content, created,"
+                        " tokens, model, ttft_s, tokens_per_s, stop_reason, complete, citations,"
+                        " metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (
+                            conversation_id,
+                            None if parent is None else id_map[parent],
+                            message["role"],
+                            message["content"],
+                            message["created"],
+                            message.get("tokens"),
+                            message.get("model"),
+                            message.get("ttft_s"),
+                            message.get("tokens_per_s"),
+                            message.get("stop_reason"),
+                            int(message.get("complete", True)),
+                            dump_json(message.get("citations") or []),
+                            dump_json(message.get("metadata") or {}),
+                        ),
+                    )
+                    assert cursor.lastrowid is not None
+                    id_map[message["id"]] = cursor.lastrowid
+                leaf = conversation.get("active_leaf_id")
+                conn.execute(
+                    "UPDATE conversations SET active_leaf_id = ? WHERE id = ?",
+                    (None if leaf is None else id_map[leaf], conversation_id),
+                )
+                new_ids.append(conversation_id)
+        return new_ids
