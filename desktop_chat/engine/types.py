@@ -41,6 +41,7 @@ class LoadParams:
     chat_format: str = "auto"
     custom_template: str = ""
     seed: int = -1
+    kv_cache_type: str = "f16"
 
 
 @dataclass(frozen=True)
@@ -97,3 +98,25 @@ class ContextOverflowError(EngineError):
 
 class GenerationCancelled(Exception):
     """Raised inside the backend when the abort event is set during prompt evaluation."""
+
+
+@dataclass(frozen=True)
+class ChatRequest:
+    """One turn to generate: the whole visible history, so the worker can budget the context."""
+
+    history: tuple[ChatMessage, ...]
+    system: str = ""
+    gen: GenParams = field(default_factory=GenParams)
+    policy: str = "drop_oldest"  # or "ask"
+    conversation_key: str = ""
+    # The window start used last turn; dropping never moves back before it, keeping the
+    # prompt prefix stable for llama.cpp's cache.
+    min_start: int = 0
+
+
+@dataclass(frozen=True)
+class PromptInfo:
+    prompt_tokens: int
+    n_ctx: int
+    first_kept: int
+    notes: tuple[str, ...] = ()

@@ -1,0 +1,247 @@
+"""The only importer of llama_cpp: load and close a model, tokenize, stream, abort."""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import io
+import logging
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import llama_cpp
+from llama_cpp import llama_chat_format
+
+from desktop_chat.engine.types import GenerationCancelled, GenParams, LoadParams, ModelLoadError
+
+log = logging.getLogger(__name__)
+llama_log = logging.getLogger("llama.cpp")
+
+_LEVELS = {0: logging.CRITICAL, 1: logging.INFO, 2: logging.WARNING, 3: logging.ERROR, 4: logging.DEBUG}
+_pending = bytearray()
+_last_level = logging.DEBUG
+
+
+def _on_llama_log(level: int, text: bytes, _user: ctypes.c_void_p) -> None:
+    """llama.cpp logs in fragments from any thread; join them into lines for the logger."""
+    global _last_level
+    if level != 5:  # 5 continues the previous line at its level
+        _last_level = _LEVELS.get(level, logging.DEBUG)
+    _pending.extend(text or b"")
+    while b"\n" in _pending:
+        line, _, rest = bytes(_pending).partition(b"\n")
+        _pending[:] = rest
+        if line.strip():
+            llama_log.log(_last_level, "%s", line.decode("utf-8", "replace"))
+
+
+# Kept at module level: ctypes callbacks must outlive every call llama.cpp makes to them.
+_LOG_CALLBACK = llama_cpp.llama_log_callback(_on_llama_log)
+llama_cpp.llama_log_set(_LOG_CALLBACK, ctypes.c_void_p(0))
+
+
+class _TolerantJinjaFormatter(llama_chat_format.Jinja2ChatFormatter):
+    """llama-cpp-python compiles every template in the file at load and raises on a broken one.
+
+    We render prompts ourselves (engine/chat_formats.py) and explain a broken template to
+    the user there, so the model must still load.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        try:
+            super().__init__(*args, **kwargs)
+        except Exception as error:
+            log.warning("the model's chat template does not compile: %s", error)
+
+
+llama_chat_format.Jinja2ChatFormatter = _TolerantJinjaFormatter  # type: ignore[misc]
+
+_NO_ABORT_CALLBACK = llama_cpp.ggml_abort_callback(0)  # a NULL function pointer
+
+KV_TYPES = {"f16": llama_cpp.GGML_TYPE_F16, "q8_0": llama_cpp.GGML_TYPE_Q8_0, "q4_0": llama_cpp.GGML_TYPE_Q4_0}
+
+
+class _StderrToLog(io.TextIOBase):
+    def write(self, text: str) -> int:
+        if text.strip():
+            llama_log.debug("%s", text.rstrip())
+        return len(text)
+
+
+def gpu_offload_supported() -> bool:
+    """Whether this llama.cpp build was compiled with a GPU backend (CUDA, Metal, Vulkan …)."""
+    try:
+        return bool(llama_cpp.llama_supports_gpu_offload())
+    except Exception:  # an old build without the symbol cannot offload either
+        return False
+
+
+def llama_cpp_version() -> str:
+    return str(getattr(llama_cpp, "__version__", "unknown"))
+
+
+@dataclass
+class StreamResult:
+    completion_tokens: int = 0
+    finish_reason: str = "stop"
+
+
+class Backend:
+    """Owns one ``Llama``. Not thread-safe: only the engine worker thread may call it."""
+
+    def __init__(self) -> None:
+        self._llm: llama_cpp.Llama | None = None
+        self._abort = threading.Event()
+        self._abort_callback = llama_cpp.ggml_abort_callback(self._should_abort)
+        self.path: Path | None = None
+
+    # -- lifecycle -------------------------------------------------------------------------
+    @property
+    def loaded(self) -> bool:
+        return self._llm is not None
+
+    def load(self, params: LoadParams, n_ctx: int, n_threads: int, n_gpu_layers: int) -> float:
+        """Open the model; returns seconds taken. Raises ModelLoadError with a user sentence."""
+        self.close()
+        kwargs: dict[str, Any] = {
+            "model_path": str(params.path),
+            "n_ctx": n_ctx,
+            "n_threads": n_threads,
+            "n_threads_batch": n_threads,
+            "n_gpu_layers": n_gpu_layers if gpu_offload_supported() else 0,
+            "n_batch": min(params.n_batch, n_ctx),
+            "flash_attn": params.flash_attn,
+            "use_mmap": params.use_mmap,
+            "use_mlock": params.use_mlock,
+            # verbose=False would redirect the whole process's stdout/stderr while loading;
+            # with True, llama.cpp's lines go to our log callback and Python's to the log.
+            "verbose": True,
+        }
+        if params.seed >= 0:
+            kwargs["seed"] = params.seed
+        kv_type = KV_TYPES.get(params.kv_cache_type, llama_cpp.GGML_TYPE_F16)
+        if kv_type != llama_cpp.GGML_TYPE_F16:
+            kwargs["type_k"] = kv_type
+            if params.flash_attn:  # a quantized V cache needs flash attention
+                kwargs["type_v"] = kv_type
+        started = time.perf_counter()
+        try:
+            with contextlib.redirect_stderr(_StderrToLog()):
+                llm = llama_cpp.Llama(**kwargs)
+        except (ValueError, RuntimeError, OSError, MemoryError) as error:
+            log.exception("model load failed: %s", params.path)
+            raise ModelLoadError(
+                f"llama.cpp could not load {params.path.name}. The file may be damaged, or use "
+                "a model type this version does not support. Details are in the log file."
+            ) from error
+        llm.verbose = False  # silence per-request prints on stderr; timings stay in the log
+        self._llm = llm
+        self.path = params.path
+        llama_cpp.llama_set_abort_callback(llm._ctx.ctx, self._abort_callback, None)
+        return time.perf_counter() - started
+
+    def close(self) -> None:
+        if self._llm is not None:
+            llm, self._llm = self._llm, None
+            llm.close()
+            del llm
+            self.path = None
+
+    def _require(self) -> llama_cpp.Llama:
+        if self._llm is None:
+            raise ModelLoadError("No model is loaded. Pick one in the Models pane.")
+        return self._llm
+
+    # -- facts about the loaded model ------------------------------------------------------
+    def n_ctx(self) -> int:
+        return int(self._require().n_ctx())
+
+    def metadata(self) -> dict[str, str]:
+        return dict(self._require().metadata)
+
+    def special_tokens(self) -> tuple[str, str]:
+        llm = self._require()
+        model = llm._model
+        bos, eos = model.token_bos(), model.token_eos()
+        bos_text = model.token_get_text(bos) if bos != -1 else ""
+        eos_text = model.token_get_text(eos) if eos != -1 else ""
+        return bos_text, eos_text
+
+    def tokenize(self, text: str, add_bos: bool = False) -> list[int]:
+        return list(self._require().tokenize(text.encode("utf-8"), add_bos=add_bos, special=True))
+
+    def vocab_has(self, token_text: str) -> bool:
+        tokens = self.tokenize(token_text)
+        return len(tokens) == 1
+
+    # -- generation ------------------------------------------------------------------------
+    def _should_abort(self, _data: ctypes.c_void_p) -> bool:
+        return self._abort.is_set()
+
+    def stream(
+        self, prompt_tokens: Sequence[int], gen: GenParams, stop: Sequence[str], abort: threading.Event
+    ) -> Iterator[str]:
+        """Yield text pieces; returns a StreamResult through StopIteration.value.
+
+        ``abort`` is checked between tokens here and, during prompt evaluation, inside
+        llama.cpp through the abort callback; an abort there raises GenerationCancelled.
+        """
+        llm = self._require()
+        room = llm.n_ctx() - len(prompt_tokens)
+        max_tokens = max(1, min(gen.max_tokens, room))
+        seed = gen.seed if gen.seed >= 0 else int.from_bytes(__import__("os").urandom(4), "little")
+        self._abort = abort
+        pieces = llm.create_completion(
+            list(prompt_tokens),
+            max_tokens=max_tokens,
+            temperature=gen.temperature,
+            top_p=gen.top_p,
+            top_k=gen.top_k,
+            min_p=gen.min_p,
+            repeat_penalty=gen.repeat_penalty,
+            stop=list(stop) + list(gen.stop),
+            seed=seed,
+            stream=True,
+        )
+        result = StreamResult()
+        first = True
+        try:
+            for chunk in pieces:  # type: ignore[union-attr]
+                if first:
+                    # The callback costs a Python call per graph node; only prompt
+                    # evaluation is long enough to need it.
+                    llama_cpp.llama_set_abort_callback(llm._ctx.ctx, _NO_ABORT_CALLBACK, None)
+                    first = False
+                choice = chunk["choices"][0]
+                text = choice.get("text") or ""
+                if text:
+                    result.completion_tokens += 1
+                    yield text
+                if choice.get("finish_reason"):
+                    result.finish_reason = str(choice["finish_reason"])
+                if abort.is_set():
+                    result.finish_reason = "stopped"
+                    break
+        except RuntimeError as error:
+            if abort.is_set() and "llama_decode returned 2" in str(error):
+                raise GenerationCancelled() from error
+            raise
+        finally:
+            pieces.close()  # type: ignore[union-attr]
+            llama_cpp.llama_set_abort_callback(llm._ctx.ctx, self._abort_callback, None)
+        return result
+
+    # -- per-conversation KV state ---------------------------------------------------------
+    def save_state(self) -> Any:
+        return self._require().save_state()
+
+    def load_state(self, state: Any) -> None:
+        self._require().load_state(state)
+
+    def raw_llama(self) -> llama_cpp.Llama:
+        """For the benchmark's baseline only: the same model driven without our engine."""
+        return self._require()

@@ -1,0 +1,277 @@
+"""EngineWorker: the one QObject, on its own QThread, that creates, calls and closes the model."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import OrderedDict
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from desktop_chat.engine import backend as backend_module
+from desktop_chat.engine.backend import Backend, StreamResult
+from desktop_chat.engine.chat_formats import TemplateError
+from desktop_chat.engine.prompt import FormatChoice, choose_format, plan_prompt
+from desktop_chat.engine.types import (
+    ChatRequest,
+    EngineError,
+    GenerationCancelled,
+    GenerationStats,
+    LoadParams,
+    ModelInfo,
+    ModelLoadError,
+    PromptInfo,
+    StopReason,
+)
+from desktop_chat.models.gguf_info import GGUFInfo, InvalidModelFile, read_gguf_info
+
+log = logging.getLogger(__name__)
+
+DEFAULT_N_CTX = 4096
+CHUNK_INTERVAL_S = 0.016  # batch tokens so a fast model does not flood the GUI event queue
+STATE_CACHE_SIZE = 3
+
+
+def physical_cores() -> int:
+    import os
+
+    import psutil
+
+    return max(1, psutil.cpu_count(logical=False) or os.cpu_count() or 1)
+
+
+def resolve_n_ctx(requested: int, trained: int | None) -> int:
+    """0 means "4096, or the model's trained maximum if smaller"; never above the trained max."""
+    limit = trained or DEFAULT_N_CTX
+    wanted = requested if requested > 0 else DEFAULT_N_CTX
+    return max(256, min(wanted, limit)) if limit >= 256 else limit
+
+
+def auto_gpu_layers(meta: GGUFInfo) -> int:
+    """As many layers as fit in free VRAM, keeping a tenth of it spare; all when unknown."""
+    from desktop_chat.models import fit
+
+    layers = (meta.block_count or 0) + 1  # the output layer counts as one more
+    free = fit.vram_free()
+    if free is None or meta.file_size <= 0:
+        return 999
+    per_layer = meta.file_size / layers
+    return max(0, min(layers, int(free * 0.9 // per_layer)))
+
+
+class EngineWorker(QObject):
+    """Runs every llama.cpp call. Each request ends with exactly one terminal signal."""
+
+    model_loading = Signal(int, str)
+    model_loaded = Signal(int, object)  # ModelInfo
+    model_load_failed = Signal(int, str)
+    model_unloaded = Signal()
+    started = Signal(int, object)  # PromptInfo
+    chunk = Signal(int, str)
+    finished = Signal(int, object)  # GenerationStats
+    failed = Signal(int, str)
+    cancelled = Signal(int, object)  # GenerationStats
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._backend = Backend()
+        self._info: ModelInfo | None = None
+        self._format: FormatChoice | None = None
+        self._states: OrderedDict[str, Any] = OrderedDict()
+        self._active_conversation = ""
+
+    # -- loading ---------------------------------------------------------------------------
+    @Slot(int, object)
+    def load(self, request_id: int, params: LoadParams) -> None:
+        self.model_loading.emit(request_id, str(params.path))
+        try:
+            info = self._load(params)
+        except (EngineError, InvalidModelFile, TemplateError) as error:
+            self._info = None
+            self.model_load_failed.emit(request_id, str(error))
+        except Exception as error:  # never let a load take the app down
+            log.exception("unexpected load failure")
+            self._info = None
+            self.model_load_failed.emit(request_id, f"The model could not be loaded: {error}")
+        else:
+            self.model_loaded.emit(request_id, info)
+
+    def _load(self, params: LoadParams) -> ModelInfo:
+        self._unload()
+        if not params.path.is_file():
+            raise ModelLoadError(
+                f"The model file {params.path} is missing. Pick another model in the Models pane."
+            )
+        meta: GGUFInfo = read_gguf_info(params.path)
+        n_ctx = resolve_n_ctx(params.n_ctx, meta.context_length)
+        n_threads = params.n_threads or physical_cores()
+        gpu_ok = backend_module.gpu_offload_supported()
+        n_gpu_layers = self._resolve_gpu_layers(params.n_gpu_layers, meta, gpu_ok)
+        seconds = self._backend.load(params, n_ctx, n_threads, n_gpu_layers)
+        bos, eos = self._backend.special_tokens()
+        try:
+            fmt = choose_format(
+                params.chat_format,
+                params.custom_template,
+                meta.chat_template,
+                meta.architecture,
+                bos,
+                eos,
+                self._backend.vocab_has,
+            )
+        except TemplateError:
+            self._backend.close()
+            raise
+        if fmt.note:
+            log.warning("%s: %s", params.path.name, fmt.note)
+        self._format = fmt
+        self._info = ModelInfo(
+            path=params.path,
+            name=meta.name,
+            architecture=meta.architecture,
+            n_ctx=self._backend.n_ctx(),
+            n_ctx_train=meta.context_length or 0,
+            chat_format=fmt.name,
+            template_source=fmt.source,
+            gpu_offload_supported=gpu_ok,
+            n_gpu_layers=n_gpu_layers,
+            load_seconds=seconds,
+        )
+        log.info("loaded %s: %s", params.path, self._info)
+        return self._info
+
+    @staticmethod
+    def _resolve_gpu_layers(requested: int, meta: GGUFInfo, gpu_ok: bool) -> int:
+        if not gpu_ok:
+            return 0
+        if requested >= 0:
+            return requested
+        return auto_gpu_layers(meta)
+
+    def _unload(self) -> None:
+        if self._backend.loaded:
+            self._backend.close()
+            self._states.clear()
+            self._active_conversation = ""
+            self._info = None
+            self.model_unloaded.emit()
+
+    @Slot()
+    def unload(self) -> None:
+        self._unload()
+
+    # -- generation ------------------------------------------------------------------------
+    @Slot(int, object, object)
+    def generate(self, request_id: int, request: ChatRequest, abort: threading.Event) -> None:
+        stats = GenerationStats()
+        terminal: tuple[str, Any] = ("failed", "Generation failed.")
+        buffer: list[str] = []
+        try:
+            if abort.is_set():
+                stats.stop_reason = StopReason.STOPPED
+                terminal = ("cancelled", stats)
+                return
+            if self._info is None or self._format is None:
+                raise ModelLoadError("No model is loaded yet. Pick one in the Models pane.")
+            self._switch_conversation(request.conversation_key)
+            reserve = min(request.gen.max_tokens, self._info.n_ctx // 4)
+            plan = plan_prompt(
+                request.system,
+                request.history,
+                self._format,
+                self._backend.tokenize,
+                self._info.n_ctx,
+                reserve,
+                request.policy,
+                request.min_start,
+            )
+            stats.prompt_tokens = len(plan.tokens)
+            stats.dropped_messages = plan.first_kept
+            stats.notes = list(plan.notes)
+            self.started.emit(
+                request_id,
+                PromptInfo(len(plan.tokens), self._info.n_ctx, plan.first_kept, tuple(plan.notes)),
+            )
+            began = time.perf_counter()
+            last_emit = 0.0
+            stream = self._backend.stream(plan.tokens, request.gen, plan.stop, abort)
+            result = StreamResult()
+            while True:
+                try:
+                    piece = next(stream)
+                except StopIteration as done:
+                    result = done.value or result
+                    break
+                now = time.perf_counter()
+                if not stats.ttft_s:
+                    stats.ttft_s = now - began
+                buffer.append(piece)
+                if now - last_emit >= CHUNK_INTERVAL_S:
+                    self.chunk.emit(request_id, "".join(buffer))
+                    buffer.clear()
+                    last_emit = now
+            if buffer:
+                self.chunk.emit(request_id, "".join(buffer))
+                buffer.clear()
+            stats.total_s = time.perf_counter() - began
+            stats.completion_tokens = result.completion_tokens
+            generating = stats.total_s - stats.ttft_s
+            if stats.completion_tokens > 1 and generating > 0:
+                stats.tokens_per_s = (stats.completion_tokens - 1) / generating
+            if result.finish_reason == "stopped" or abort.is_set():
+                stats.stop_reason = StopReason.STOPPED
+                terminal = ("cancelled", stats)
+            else:
+                stats.stop_reason = (
+                    StopReason.LENGTH if result.finish_reason == "length" else StopReason.DONE
+                )
+                terminal = ("finished", stats)
+        except GenerationCancelled:
+            stats.stop_reason = StopReason.STOPPED
+            terminal = ("cancelled", stats)
+        except (EngineError, TemplateError) as error:
+            terminal = ("failed", str(error))
+        except Exception as error:
+            log.exception("generation failed")
+            terminal = ("failed", f"Generation failed: {error}. Details are in the log file.")
+        finally:
+            if buffer:
+                self.chunk.emit(request_id, "".join(buffer))
+            kind, payload = terminal
+            if kind == "finished":
+                self.finished.emit(request_id, payload)
+            elif kind == "cancelled":
+                self.cancelled.emit(request_id, payload)
+            else:
+                self.failed.emit(request_id, payload)
+
+    def _switch_conversation(self, key: str) -> None:
+        """Keep each recent chat's KV cache so going back to it does not re-read its prompt."""
+        if not key or key == self._active_conversation:
+            return
+        if self._active_conversation:
+            try:
+                self._states[self._active_conversation] = self._backend.save_state()
+                self._states.move_to_end(self._active_conversation)
+                while len(self._states) > STATE_CACHE_SIZE:
+                    self._states.popitem(last=False)
+            except Exception:
+                log.exception("could not save the model state")
+        saved = self._states.pop(key, None)
+        if saved is not None:
+            try:
+                self._backend.load_state(saved)
+            except Exception:
+                log.exception("could not restore the model state")
+        self._active_conversation = key
+
+    @Slot()
+    def close(self) -> None:
+        """Free the model; called (blocking) by the client before the thread quits."""
+        self._unload()
+
+    @property
+    def backend(self) -> Backend:
+        return self._backend
