@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import sqlite3
 import time
 from datetime import datetime
 from pathlib import Path
@@ -157,7 +158,17 @@ class ArchiveMixin(Database):
         return self.import_data(data, source=str(path))
 
     def import_data(self, data: object, *, source: str = "The archive") -> list[int]:
+        """import_archive() for an already parsed JSON value; ``source`` names it in errors."""
         conversations = check_archive(data, source, ARCHIVE_FORMAT, ARCHIVE_VERSION)
+        try:
+            return self._insert_conversations(conversations)
+        except (sqlite3.IntegrityError, sqlite3.DataError, OverflowError) as exc:
+            # Values that pass the checks but that sqlite refuses (a 70-bit number...).
+            raise ArchiveError(
+                f"{source} could not be imported: {exc}. Nothing was imported."
+            ) from exc
+
+    def _insert_conversations(self, conversations: list[dict[str, Any]]) -> list[int]:
         new_ids: list[int] = []
         with self._transaction() as conn:
             for conversation in conversations:

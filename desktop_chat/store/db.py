@@ -23,10 +23,12 @@ def is_corruption(exc: sqlite3.DatabaseError) -> bool:
     return any(name.startswith(code) for code in _CORRUPT_CODES)
 
 
-def connect(path: Path | str) -> sqlite3.Connection:
+def connect(path: Path | str, timeout_s: float = 5.0) -> sqlite3.Connection:
     """Open with the pragmas every connection needs; autocommit, transactions are explicit."""
     # One connection is shared by the GUI thread and helpers; Database serialises it.
-    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=5.0)
+    conn = sqlite3.connect(
+        str(path), isolation_level=None, check_same_thread=False, timeout=timeout_s
+    )
     conn.row_factory = sqlite3.Row
     try:
         conn.execute("PRAGMA foreign_keys = ON")
@@ -52,9 +54,11 @@ class Database:
         self.recovered_from: Path | None = None
 
     @classmethod
-    def open_checked(cls, path: Path | None, *, check: bool = True) -> sqlite3.Connection:
+    def open_checked(
+        cls, path: Path | None, *, check: bool = True, timeout_s: float = 5.0
+    ) -> sqlite3.Connection:
         """Connect, verify the file, migrate; raises CorruptDatabase for an unusable file."""
-        conn = connect(path if path is not None else ":memory:")
+        conn = connect(path if path is not None else ":memory:", timeout_s)
         try:
             if check:
                 result = conn.execute("PRAGMA quick_check").fetchone()[0]

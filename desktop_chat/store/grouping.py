@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import re
+import unicodedata
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
@@ -51,15 +52,26 @@ def group_conversations(
 _MARKUP = re.compile(r"^\s*(?:#{1,6}\s+|[-*>]\s+|\d+[.)]\s+)")
 
 
-def title_from_text(text: str, max_chars: int = 48) -> str:
-    """A short one-line title from a question: first non-empty line, cut at a word if possible."""
+def _width(char: str) -> int:
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def title_from_text(text: str, max_width: int = 48) -> str:
+    """A short one-line title from a question: first non-empty line, cut at a word if possible.
+
+    Width counts a Chinese character as two columns, since it takes twice the room."""
     line = next((line for line in text.splitlines() if line.strip()), "")
     line = " ".join(_MARKUP.sub("", line).replace("`", "").split())
-    if len(line) <= max_chars:
+    if sum(map(_width, line)) <= max_width:
         return line
-    cut = line[: max_chars - 1]
+    # Leave one column for the ellipsis.
+    used = end = 0
+    while end < len(line) and used + _width(line[end]) <= max_width - 1:
+        used += _width(line[end])
+        end += 1
+    cut = line[:end]
     space = cut.rfind(" ")
     # Chinese has no spaces; only cut at a space when it leaves most of the line.
-    if space >= max_chars // 2:
+    if space >= len(cut) // 2:
         cut = cut[:space]
     return cut.rstrip(" ,.;:，。；：、") + "…"

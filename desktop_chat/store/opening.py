@@ -46,18 +46,20 @@ def _unavailable(path: Path, exc: sqlite3.Error) -> DatabaseUnavailableError:
     )
 
 
-def open_store(path: Path | None = None, *, check: bool = True) -> tuple[Store, str | None]:
+def open_store(
+    path: Path | None = None, *, check: bool = True, timeout_s: float = 5.0
+) -> tuple[Store, str | None]:
     """Open (creating and migrating as needed) the conversation database.
 
     Returns the store and None, or, when the file was damaged or not a database, a fresh
     store and a sentence telling the user where the old file was moved (also kept in
     ``store.recovered_from``). Raises NewerDatabaseError for a database from a newer version
     (left untouched) and DatabaseUnavailableError when it is locked or cannot be read.
-    ``check`` runs PRAGMA quick_check on open."""
+    ``check`` runs PRAGMA quick_check on open; ``timeout_s`` is how long to wait for a lock."""
     path = Path(path).absolute() if path is not None else paths.database_file()
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        return Store(Store.open_checked(path, check=check), path), None
+        return Store(Store.open_checked(path, check=check, timeout_s=timeout_s), path), None
     except CorruptDatabase:
         pass
     except sqlite3.DatabaseError as exc:
@@ -65,7 +67,7 @@ def open_store(path: Path | None = None, *, check: bool = True) -> tuple[Store, 
             raise _unavailable(path, exc) from exc
     moved = _move_aside_with_journal(path)
     try:
-        store = Store(Store.open_checked(path, check=False), path)
+        store = Store(Store.open_checked(path, check=False, timeout_s=timeout_s), path)
     except sqlite3.Error as exc:
         raise _unavailable(path, exc) from exc
     store.recovered_from = moved
