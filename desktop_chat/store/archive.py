@@ -72,7 +72,7 @@ class ArchiveMixin(Database):
     def _export_ids(self, conversation_ids: list[int] | None) -> list[int]:
         if conversation_ids is not None:
             return list(conversation_ids)
-        with self._reading() as conn:
+        with self._locked() as conn:
             return [
                 int(row[0])
                 for row in conn.execute(
@@ -82,7 +82,7 @@ class ArchiveMixin(Database):
             ]
 
     def _all_messages(self, conversation_id: int) -> list[Message]:
-        with self._reading() as conn:
+        with self._locked() as conn:
             rows = conn.execute(
                 f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? ORDER BY id",
                 (conversation_id,),
@@ -92,7 +92,7 @@ class ArchiveMixin(Database):
     def archive_data(self, conversation_ids: list[int] | None = None) -> dict[str, Any]:
         """The JSON archive as a dict: every branch, citation and setting. None means all."""
         conversations = []
-        with self._reading() as conn:
+        with self._locked() as conn:
             for conversation_id in self._export_ids(conversation_ids):
                 conversation = fetch_conversation(conn, conversation_id)
                 messages = self._all_messages(conversation_id)
@@ -113,7 +113,7 @@ class ArchiveMixin(Database):
     def markdown(self, conversation_ids: list[int] | None = None) -> str:
         """The active thread of each conversation as readable Markdown (branches not included)."""
         parts = []
-        with self._reading() as conn:
+        with self._locked() as conn:
             for conversation_id in self._export_ids(conversation_ids):
                 conversation = fetch_conversation(conn, conversation_id)
                 thread = thread_to(conn, active_leaf(conn, conversation_id))

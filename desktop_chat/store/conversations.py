@@ -68,13 +68,13 @@ class ConversationsMixin(Database):
 
     def get_conversation(self, conversation_id: int) -> Conversation:
         """Also returns a soft-deleted conversation (its ``deleted_at`` is set)."""
-        with self._reading() as conn:
+        with self._locked() as conn:
             return fetch_conversation(conn, conversation_id)
 
     def list_conversations(self, *, include_deleted: bool = False) -> list[Conversation]:
         """Pinned first, then most recently updated first."""
         where = "" if include_deleted else "WHERE deleted_at IS NULL"
-        with self._reading() as conn:
+        with self._locked() as conn:
             rows = conn.execute(
                 f"SELECT {CONVERSATION_COLUMNS} FROM conversations {where}"
                 " ORDER BY pinned DESC, updated DESC, id DESC"

@@ -88,18 +88,18 @@ class Database:
             self._conn.execute("COMMIT")
 
     @contextmanager
-    def _reading(self) -> Iterator[sqlite3.Connection]:
+    def _locked(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
             yield self._conn
 
     @property
     def schema_version(self) -> int:
-        with self._reading() as conn:
+        with self._locked() as conn:
             return user_version(conn)
 
     def integrity_problems(self) -> list[str]:
         """Empty when PRAGMA integrity_check, the foreign keys and the search index are sound."""
-        with self._reading() as conn:
+        with self._locked() as conn:
             problems = [row[0] for row in conn.execute("PRAGMA integrity_check") if row[0] != "ok"]
             problems += [
                 f"foreign key: {tuple(row)}" for row in conn.execute("PRAGMA foreign_key_check")
@@ -112,7 +112,7 @@ class Database:
 
     def checkpoint(self) -> None:
         """Fold the WAL into the main file (before a backup copy, or at exit)."""
-        with self._reading() as conn:
+        with self._locked() as conn:
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def close(self) -> None:

@@ -155,7 +155,7 @@ class MessagesMixin(Database):
             return fetch_message(conn, cursor.lastrowid)
 
     def get_message(self, message_id: int) -> Message:
-        with self._reading() as conn:
+        with self._locked() as conn:
             return fetch_message(conn, message_id)
 
     def update_message(
@@ -200,8 +200,8 @@ class MessagesMixin(Database):
             return
         assignments = ", ".join(f"{name} = ?" for name in changes)
         if complete is not True:
-            with self._reading() as conn:
-                # Autocommit: one statement is one transaction, no BEGIN/COMMIT round trips.
+            with self._locked() as conn:
+                # Autocommit: the statement is its own transaction, no BEGIN/COMMIT round trips.
                 cursor = conn.execute(
                     f"UPDATE messages SET {assignments} WHERE id = ?",
                     (*changes.values(), message_id),
@@ -223,11 +223,11 @@ class MessagesMixin(Database):
 
     def active_thread(self, conversation_id: int) -> list[Message]:
         """The messages the user sees, root first, following the chosen branch at each fork."""
-        with self._reading() as conn:
+        with self._locked() as conn:
             return thread_to(conn, active_leaf(conn, conversation_id))
 
     def children(self, message_id: int) -> list[Message]:
-        with self._reading() as conn:
+        with self._locked() as conn:
             fetch_message(conn, message_id)
             rows = conn.execute(
                 f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE parent_id = ? ORDER BY created, id",
@@ -237,7 +237,7 @@ class MessagesMixin(Database):
 
     def siblings(self, message_id: int) -> Siblings:
         """The alternatives sharing this message's parent, oldest first (itself included)."""
-        with self._reading() as conn:
+        with self._locked() as conn:
             message = fetch_message(conn, message_id)
             ids = tuple(
                 int(row[0])

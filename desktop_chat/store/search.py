@@ -64,7 +64,7 @@ class SearchMixin(Database):
             where.append("m.content LIKE ? ESCAPE '\\'")
             params.append(_like_pattern(term))
         params.append(limit)
-        with self._reading() as conn:
+        with self._locked() as conn:
             rows = conn.execute(
                 f"""SELECT m.id, m.conversation_id, c.title, m.role, m.content, m.created
                 FROM {source} JOIN conversations AS c ON c.id = m.conversation_id

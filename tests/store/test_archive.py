@@ -61,7 +61,7 @@ def _canonical(archive: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _row_counts(store: Store) -> tuple[int, int]:
-    with store._reading() as conn:
+    with store._locked() as conn:
         return (
             conn.execute("SELECT count(*) FROM conversations").fetchone()[0],
             conn.execute("SELECT count(*) FROM messages").fetchone()[0],

@@ -64,7 +64,7 @@ def test_soft_delete_restore_and_purge(store: Store) -> None:
     assert store.purge_deleted(10, now=1010.0) == 1
     with pytest.raises(NotFoundError):
         store.restore_conversation(gone.id)
-    with store._reading() as conn:
+    with store._locked() as conn:
         assert conn.execute("SELECT count(*) FROM messages").fetchone()[0] == 0
     assert store.integrity_problems() == []
 

@@ -28,7 +28,7 @@ def _fill(store: Store, conversations: int = 30) -> None:
 def test_opens_in_wal_mode_at_current_version(store: Store) -> None:
     assert store.path == paths.database_file()
     assert store.schema_version == SCHEMA_VERSION
-    with store._reading() as conn:
+    with store._locked() as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
 

@@ -83,7 +83,7 @@ def test_delete_subtree_falls_back_to_a_sibling(store: Store) -> None:
     thread = store.delete_message(a2.id)
     assert [m.content for m in thread] == ["q", "a1", "follow-up"]
     assert store.siblings(a1.id).count == 1
-    with store._reading() as conn:
+    with store._locked() as conn:
         assert conn.execute("SELECT count(*) FROM messages").fetchone()[0] == 3
     assert store.search("reply") == []
 
@@ -145,12 +145,12 @@ def test_streaming_write_is_one_statement(store: Store) -> None:
     chat = store.create_conversation("cheap")
     answer = store.add_message(chat.id, "assistant", "", complete=False)
     statements: list[str] = []
-    with store._reading() as conn:
+    with store._locked() as conn:
         conn.set_trace_callback(statements.append)
     try:
         store.update_message(answer.id, content="partial text")
     finally:
-        with store._reading() as conn:
+        with store._locked() as conn:
             conn.set_trace_callback(None)
     # sqlite repeats the statement's text for each trigger step it runs; no BEGIN/COMMIT.
     distinct = {s for s in statements if not s.startswith("--")}
