@@ -21,7 +21,8 @@ from desktop_chat.engine.types import GenerationCancelled, GenParams, LoadParams
 log = logging.getLogger(__name__)
 llama_log = logging.getLogger("llama.cpp")
 
-_LEVELS = {0: logging.CRITICAL, 1: logging.INFO, 2: logging.WARNING, 3: logging.ERROR, 4: logging.DEBUG}
+# ggml_log_level: NONE=0, DEBUG=1, INFO=2, WARN=3, ERROR=4, CONT=5 (llama-cpp-python's own map is stale).
+_LEVELS = {0: logging.INFO, 1: logging.DEBUG, 2: logging.INFO, 3: logging.WARNING, 4: logging.ERROR}
 _pending = bytearray()
 _last_level = logging.DEBUG
 
