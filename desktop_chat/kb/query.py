@@ -70,7 +70,7 @@ def _en_groups() -> tuple[tuple[tuple[tuple[str, ...], ...], frozenset[Alternati
 @cache
 def _zh_members() -> tuple[tuple[str, frozenset[Alternative]], ...]:
     """Every Chinese member with its group's alternatives, longest first so "换绑" beats "换"."""
-    members = []
+    members: list[tuple[str, frozenset[Alternative]]] = []
     for group in synonyms.ZH_GROUPS:
         alternatives = frozenset(
             (stem(m.casefold()),) if m.isascii() else tuple(han_bigrams(normalize(m)))

@@ -14,16 +14,17 @@ _TOKEN = re.compile(rf"({_WORD}(?:-{_WORD})*)|([{_CJK}]+)")
 _APOSTROPHES = re.compile(r"['’`]")
 
 _STOP_WORDS_TEXT = """
-    a about above after afternoon again all also am an and any anyone are as at be because been before bye
-    being below between both but by can cant could did didnt do does doesnt doing dont down
-    during each either else ever evening every few for from further get gets good great getting got had has
-    hasnt have havent having he hello her here hers hey hi him his how however i id if im in
-    into is isnt it its itself ive just let lets like may me might mine more morning most much must nice night
-    my myself need needs no nor not now of off ok okay on once only or other our ours out
-    over own please pls quite really same she should so some something still such than thank
-    thanks that thats the their them then there these they this those through thx to too
-    under until up us very want wants was wasnt way we were what whats when where which
-    whether while who whom why will with wont would yes yet you your youre yours yourself
+    a about above after afternoon again all also am an and any anyone are as at be because
+    been before being below between both but by bye can cant could did didnt do does doesnt
+    doing dont down during each either else evening ever every few for from further get gets
+    getting good got great had has hasnt have havent having he hello her here hers hey hi
+    him his how however i id if im in into is isnt it its itself ive just let lets like may
+    me might mine more morning most much must my myself need needs nice night no nor not now
+    of off ok okay on once only or other our ours out over own please pls quite really same
+    she should so some something still such than thank thanks that thats the their them then
+    there these they this those through thx to too under until up us very want wants was
+    wasnt way we were what whats when where whether which while who whom why will with wont
+    would yes yet you your youre yours yourself
 """
 EN_STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 
