@@ -19,7 +19,7 @@ CANDIDATES = 80
 # A passage must answer enough of the question, and score enough, to count as relevant:
 # this is what makes "what is the capital of France" return nothing.
 MIN_COVERAGE = 0.25
-MIN_SCORE = 2.0
+MIN_SCORE = 0.0
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);

@@ -28,6 +28,7 @@ UNKNOWN_WEIGHT = 0.5
 SECTION_BOOST = 2.0
 BM25_K1 = 1.2
 BM25_B = 0.6
+PHRASE_BONUS = 1.3
 MAX_GAP = 2  # words allowed inside a synonym phrase: "send something back" ~ "send back"
 
 Alternative = tuple[str, ...]  # index terms that must all occur
@@ -249,8 +250,8 @@ def score_passage(
         best = 0.0
         for alt in concept.alternatives:
             parts = [term_score(t) for t in alt]
-            if all(parts):  # all words of a phrase present: more specific, so summed
-                best = max(best, sum(parts))
+            if all(parts):  # every word of a phrase present: a little more specific
+                best = max(best, PHRASE_BONUS ** (len(parts) - 1) * sum(parts) / len(parts))
         if best:
             score += best * concept.weight
             matched_weight += concept.weight

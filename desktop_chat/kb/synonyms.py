@@ -33,7 +33,7 @@ EN_GROUPS: tuple[tuple[str, ...], ...] = (
     ("customs", "import duty", "duties", "import", "tariff", "taxes", "duty"),
     ("pay", "payment", "paying", "checkout"),
     ("payment methods", "credit card", "debit card", "card", "paypal", "visa", "mastercard",
-     "apple pay", "ideal", "klarna", "cash", "bank transfer", "take", "accept"),
+     "apple pay", "ideal", "klarna", "cash", "bank transfer", "accept"),
     ("instalments", "installments", "instalment", "installment", "pay later", "split",
      "interest free", "monthly", "klarna", "finance", "financing"),
     ("declined", "rejected", "refused", "failed", "didnt go through", "not accepted", "denied"),
