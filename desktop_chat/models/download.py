@@ -226,9 +226,9 @@ def _resume_state(
         log.warning("%s is larger than the file it belongs to; starting over", part)
         part.unlink()
         return hasher, 0
-    done = 0
+    done, length = 0, part.stat().st_size
     with part.open("rb") as handle:
-        while chunk := handle.read(CHUNK):
+        while done < length and (chunk := handle.read(min(CHUNK, length - done))):
             if stop.is_set():
                 return None, done
             hasher.update(chunk)
