@@ -22,6 +22,7 @@ DEFAULT_ALIGNMENT = 32
 # Smallest possible encodings, used to reject counts the file cannot possibly hold.
 MIN_KV_BYTES = 8 + 4 + 1  # empty key, type, one-byte value
 MIN_TENSOR_INFO_BYTES = 8 + 4 + 4 + 8  # empty name, n_dims, type, offset
+MAX_COUNT = 1 << 24  # far above any real model (a few thousand tensors, a few hundred keys)
 
 _SCALARS: dict[int, str] = {
     GGUFValueType.UINT8: "B",
@@ -175,14 +176,15 @@ def _walk(m: mmap.mmap, size: int, path: Path) -> RawHeader:
     cur.pos = 8
     tensor_count = int(cur.scalar("Q"))
     kv_count = int(cur.scalar("Q"))
-    room = size - FIXED_HEADER_BYTES
-    if kv_count > room // MIN_KV_BYTES or tensor_count > room // MIN_TENSOR_INFO_BYTES:
+    if kv_count > MAX_COUNT or tensor_count > MAX_COUNT:
         raise InvalidModelFile(
             _damaged(
-                f"its header claims {tensor_count:,} tensors and {kv_count:,} metadata entries, "
-                f"more than a {size:,}-byte file can hold"
+                f"its header claims {tensor_count:,} tensors and {kv_count:,} metadata entries"
             )
         )
+    room = size - FIXED_HEADER_BYTES
+    if kv_count > room // MIN_KV_BYTES or tensor_count > room // MIN_TENSOR_INFO_BYTES:
+        raise InvalidModelFile(_truncated_header(size))  # plausible counts, too few bytes
     try:
         header = _walk_body(cur, version, size, tensor_count, kv_count)
     except _Truncated:
