@@ -67,8 +67,8 @@ class KbIndexWorker(QObject):
 
         self._run(name, cancel, job)
 
-    @staticmethod
     def _create(
+        self,
         name: str,
         paths: list[str],
         progress: Callable[[int, int, str], None],
@@ -76,7 +76,9 @@ class KbIndexWorker(QObject):
     ) -> IndexReport:
         if library.exists(name):
             raise library.KbExistsError(
-                f'A knowledge base called "{name}" already exists: choose another name.'
+                self.tr(
+                    'A knowledge base called "{name}" already exists: choose another name.'
+                ).format(name=name)
             )
         try:
             report = library.create_kb(name, paths, progress, cancel)

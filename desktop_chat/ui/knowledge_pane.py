@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -81,6 +82,9 @@ class KnowledgePane(QWidget):
         self.tree.setObjectName("kbList")
         self.tree.setRootIsDecorated(False)
         self.tree.setHeaderLabels([self.tr(c) for c in self.COLUMNS])
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.tree.currentItemChanged.connect(self._on_selection_changed)
         layout.addWidget(self.tree, 1)
         self.detail_label = QLabel()
@@ -142,7 +146,7 @@ class KnowledgePane(QWidget):
         self.results_view.setObjectName("kbSearchResults")
         self.results_view.setOpenLinks(False)
         search.addWidget(self.results_view)
-        layout.addWidget(group, 1)
+        layout.addWidget(group, 2)
 
     # -- hooks that tests replace ------------------------------------------------------
     def confirm(self, title: str, text: str) -> bool:
@@ -186,7 +190,7 @@ class KnowledgePane(QWidget):
             for column in (1, 2):
                 item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight)
             self.tree.addTopLevelItem(item)
-        for column in range(len(self.COLUMNS)):
+        for column in (1, 2):
             self.tree.resizeColumnToContents(column)
         if (selected is None or not self.select(selected)) and self.tree.topLevelItemCount():
             self.tree.setCurrentItem(self.tree.topLevelItem(0))

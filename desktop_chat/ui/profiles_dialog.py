@@ -223,6 +223,7 @@ class ProfilesDialog(QDialog):
             )
             self._fill_kb_combo(shown.knowledge_base)
             self.greeting_edit.setText(shown.greeting)
+            self.greeting_edit.setCursorPosition(0)  # show the start of a long greeting
             self.suggestions_edit.setPlainText("\n".join(shown.suggestions))
         finally:
             self._loading = False
