@@ -82,6 +82,7 @@ class DesktopChat(QObject):
     def load_model(self, path: Path) -> int:
         effective = settings_mod.effective(self.settings, settings_mod.model_key_for(path))
         self.window.show_chat()
+        self.chat.show_loading(path.name)  # at once: the worker's own signal comes later
         return self.client.load(settings_mod.to_load_params(effective, path))
 
     @Slot(int, str)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import logging
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
@@ -10,6 +11,8 @@ from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name, guess_lexer
 from pygments.util import ClassNotFound
+
+log = logging.getLogger(__name__)
 
 CODE_STYLES = {"light": "friendly", "dark": "monokai"}
 CODE_BACKGROUND = {"light": "#f4f4f6", "dark": "#1e1f24"}
@@ -35,7 +38,8 @@ def _md(theme: str) -> MarkdownIt:
     md = MarkdownIt("gfm-like", {"html": False, "linkify": False, "typographer": False})
     background = CODE_BACKGROUND.get(theme, CODE_BACKGROUND["light"])
 
-    def fence(tokens, idx, options, env):  # type: ignore[no-untyped-def]
+    # markdown-it binds render rules as renderer methods, hence the leading ``_renderer``.
+    def fence(_renderer, tokens, idx, options, env):  # type: ignore[no-untyped-def]
         token = tokens[idx]
         language = token.info.strip().split(" ")[0] if token.info else ""
         body = _highlight(token.content.rstrip("\n"), language, theme)
@@ -46,7 +50,10 @@ def _md(theme: str) -> MarkdownIt:
         )
         return (
             f'{label}<table width="100%" cellpadding="8" style="background:{background}">'
-            f'<tr><td><pre style="margin:0">{body}</pre></td></tr></table>'
+            # A <pre> never wraps, and one long line would widen the whole
+            # message past its frame; a monospace pre-wrap block wraps instead.
+            f'<tr><td><div style="white-space: pre-wrap; font-family: monospace">{body}</div>'
+            "</td></tr></table>"
         )
 
     md.add_render_rule("fence", fence)
@@ -64,9 +71,11 @@ def to_html(text: str, theme: str = "light") -> str:
     try:
         return _renderer(theme).render(text)
     except Exception:  # a renderer bug must never lose the answer
+        log.exception("markdown rendering failed")
         return plain_to_html(text)
 
 
 def plain_to_html(text: str) -> str:
     """Escape text and keep its line breaks, for user messages and text still streaming."""
-    return html.escape(text).replace("\n", "<br>")
+    # pre-wrap keeps code indentation while text streams in, and still wraps long lines.
+    return f'<div style="white-space: pre-wrap">{html.escape(text)}</div>'

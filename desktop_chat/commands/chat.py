@@ -47,10 +47,14 @@ def run(args: argparse.Namespace) -> int:
     for warning in loaded.warnings:
         print(f"desktop-chat: {warning}", file=sys.stderr)
     settings = loaded.settings
-    if args.max_tokens is not None:
-        settings = settings_mod.with_value(settings, "generation.max_tokens", args.max_tokens)
-    if args.seed is not None:
-        settings = settings_mod.with_value(settings, "generation.seed", args.seed)
+    try:
+        if args.max_tokens is not None:
+            settings = settings_mod.with_value(settings, "generation.max_tokens", args.max_tokens)
+        if args.seed is not None:
+            settings = settings_mod.with_value(settings, "generation.seed", args.seed)
+    except settings_mod.SettingsError as error:
+        print(f"desktop-chat chat: error: {error}", file=sys.stderr)
+        return 2
     model = _pick_model(args.model, settings)
     if model is None:
         print(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import logging
 import threading
+import weakref
 
 from PySide6.QtCore import QMetaObject, QObject, Qt, QThread, Signal, Slot
 
@@ -12,6 +13,13 @@ from desktop_chat.engine.types import ChatRequest, LoadParams, ModelInfo
 from desktop_chat.engine.worker import EngineWorker
 
 log = logging.getLogger(__name__)
+
+_live: weakref.WeakSet[EngineClient] = weakref.WeakSet()
+
+
+def running_engine_threads() -> int:
+    """How many engine threads are still running; tests fail on one left behind."""
+    return sum(1 for client in _live if client.thread_running)
 
 
 class EngineClient(QObject):
@@ -57,6 +65,7 @@ class EngineClient(QObject):
         self.model: ModelInfo | None = None
         self.loading_id = 0
         self._closed = False
+        _live.add(self)
 
     # -- requests --------------------------------------------------------------------------
     def load(self, params: LoadParams) -> int:
@@ -126,6 +135,10 @@ class EngineClient(QObject):
     def _on_cancelled(self, request_id: int, stats: object) -> None:
         self._aborts.pop(request_id, None)
         self.cancelled.emit(request_id, stats)
+
+    @property
+    def thread_running(self) -> bool:
+        return self._thread.isRunning()
 
     # -- shutdown --------------------------------------------------------------------------
     def shutdown(self) -> None:

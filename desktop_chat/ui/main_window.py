@@ -36,7 +36,7 @@ class MainWindow(QMainWindow):
         row.setSpacing(0)
         nav = QWidget()
         nav.setObjectName("navBar")
-        nav.setFixedWidth(180)
+        nav.setFixedWidth(200)
         nav_layout = QVBoxLayout(nav)
         nav_layout.setContentsMargins(8, 8, 8, 8)
         nav_layout.setSpacing(2)

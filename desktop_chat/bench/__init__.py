@@ -1,0 +1,1 @@
+"""`desktop-chat bench`: speed and memory figures, each a ratio or bound measured in one run."""

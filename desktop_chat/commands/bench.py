@@ -1,0 +1,80 @@
+"""`desktop-chat bench [--json FILE]`: runs every benchmark and prints a table of figures."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("bench", help="measure speed and memory figures")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument(
+        "--only", choices=("engine", "models", "kb", "store"), action="append", help="run a subset"
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ.setdefault("DESKTOP_CHAT_HOME", tempfile.mkdtemp(prefix="desktop-chat-bench-"))
+    from desktop_chat import logs
+    from desktop_chat.bench.report import Figure, table
+    from desktop_chat.models import starter
+
+    logs.setup()
+    only = set(args.only or ("engine", "models", "kb", "store"))
+    smol = starter.smollm2_path()
+    if smol is None:
+        print("desktop-chat bench: the starter extra is not installed.", file=sys.stderr)
+        return 2
+    figures: list[Figure] = []
+    if "engine" in only:
+        from desktop_chat.bench import engine_bench
+
+        figures += engine_bench.run(smol)
+    if "models" in only:
+        from desktop_chat import paths
+        from desktop_chat.bench import models_bench
+
+        gemma = starter.gemma3_path(paths.cache_dir())
+        if gemma is not None:
+            figures += models_bench.run(smol, gemma)
+    if "kb" in only:
+        figures += _kb_figures(Figure)
+    if "store" in only:
+        try:
+            from desktop_chat.bench import store_bench
+        except ImportError:
+            pass
+        else:
+            figures += store_bench.run(smol)
+    print(table(figures))
+    if args.json:
+        args.json.write_text(json.dumps([f.as_dict() for f in figures], indent=2) + "\n")
+    return 0 if all(f.passed for f in figures) else 1
+
+
+def _kb_figures(figure: Any) -> list[Any]:
+    from desktop_chat.kb import bench as kb_bench
+
+    recall = kb_bench.retrieval_recall(k=3)
+    index = kb_bench.indexing_time(passages=10_000)
+    query = kb_bench.query_time(passages=10_000)
+    return [
+        figure("knowledge-base recall@3", recall["recall"], "", ">= 0.9", _detail(recall)),
+        figure("index 10,000 passages", index["seconds"], "s", "< 10", ""),
+        figure("knowledge-base query (median)", query["median_ms"], "ms", "< 50", ""),
+    ]
+
+
+def _detail(result: dict[str, Any]) -> str:
+    keep = ("questions", "holdout", "holdout_recall", "off_topic")
+    return ", ".join(
+        f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}" for k, v in result.items() if k in keep
+    )
