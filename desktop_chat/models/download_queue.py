@@ -167,14 +167,11 @@ class DownloadQueue:
     def wait_idle(self, timeout: float) -> bool:
         """Block until nothing is queued or running (for tests and the CLI)."""
         with self._cond:
-            return self._cond.wait_for(
-                lambda: (
-                    not any(
-                        j.state in (JobState.QUEUED, JobState.RUNNING) for j in self._jobs.values()
-                    )
-                ),
-                timeout,
-            )
+            return self._cond.wait_for(self._idle_locked, timeout)
+
+    def _idle_locked(self) -> bool:
+        busy = (JobState.QUEUED, JobState.RUNNING)
+        return self._current is None and not any(j.state in busy for j in self._jobs.values())
 
     # -- worker --------------------------------------------------------------------------
 
@@ -233,7 +230,7 @@ class DownloadQueue:
             elif state is JobState.CANCELLED:
                 part.unlink(missing_ok=True)
                 new = self._update_locked(job.id, done_bytes=0)
-            elif self._closing:
+            elif state is JobState.RUNNING:  # stopped by shutdown: resume on the next run
                 new = self._update_locked(job.id, state=JobState.QUEUED, done_bytes=kept)
             else:
                 new = self._update_locked(job.id, done_bytes=kept)
