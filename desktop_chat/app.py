@@ -9,7 +9,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QApplication
 
-from desktop_chat import logs, settings as settings_mod
+from desktop_chat import logs
+from desktop_chat import settings as settings_mod
 from desktop_chat.engine import backend
 from desktop_chat.engine.client import EngineClient
 from desktop_chat.engine.types import ModelInfo
@@ -96,7 +97,9 @@ class DesktopChat(QObject):
         self.chat.show_model_ready(info)
         self.models.set_current(info.path)
         if self.settings.app.current_model != str(info.path):
-            self.settings = settings_mod.with_value(self.settings, "app.current_model", str(info.path))
+            self.settings = settings_mod.with_value(
+                self.settings, "app.current_model", str(info.path)
+            )
             self._save()
 
     @Slot(int, str)

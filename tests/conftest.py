@@ -68,7 +68,9 @@ def smollm_path() -> Path:
 
 @pytest.fixture(scope="session")
 def gemma_path() -> Path:
-    cache = Path(os.environ.get("DESKTOP_CHAT_TEST_CACHE", Path.home() / ".cache" / "desktop-chat-tests"))
+    cache = Path(
+        os.environ.get("DESKTOP_CHAT_TEST_CACHE", Path.home() / ".cache" / "desktop-chat-tests")
+    )
     path = starter.gemma3_path(cache)
     if path is None:
         pytest.fail("the starter extra is not installed: pip install -e '.[test]'")

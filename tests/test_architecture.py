@@ -37,7 +37,12 @@ def modules() -> list[tuple[str, set[str]]]:
 
 
 def offenders(rule) -> list[str]:
-    return [f"{name} imports {imp}" for name, imps in modules() for imp in sorted(imps) if rule(name, imp)]
+    return [
+        f"{name} imports {imp}"
+        for name, imps in modules()
+        for imp in sorted(imps)
+        if rule(name, imp)
+    ]
 
 
 def test_only_ui_and_app_touch_qtwidgets() -> None:
@@ -71,7 +76,12 @@ def test_services_never_import_the_ui() -> None:
 
 
 def test_plain_python_layers_have_no_qt() -> None:
-    plain = ("desktop_chat.store", "desktop_chat.kb", "desktop_chat.models", "desktop_chat.settings")
+    plain = (
+        "desktop_chat.store",
+        "desktop_chat.kb",
+        "desktop_chat.models",
+        "desktop_chat.settings",
+    )
 
     def rule(name: str, imp: str) -> bool:
         return name.startswith(plain) and imp.startswith("PySide6")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import statistics
-import threading
 import time
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
 
@@ -34,12 +34,14 @@ def raw_tokens_per_s(model: Path, n_threads: int) -> tuple[float, int]:
         backend.load(LoadParams(path=model), N_CTX, n_threads, 0)
         meta = read_gguf_info(model)
         bos, eos = backend.special_tokens()
-        fmt = choose_format("auto", "", meta.chat_template, meta.architecture, bos, eos, backend.vocab_has)
+        fmt = choose_format(
+            "auto", "", meta.chat_template, meta.architecture, bos, eos, backend.vocab_has
+        )
         plan = plan_prompt(SYSTEM, [ChatMessage("user", PROMPT)], fmt, backend.tokenize, N_CTX, 256)
         llm = backend.raw_llama()
         gen = _gen()
         times: list[float] = []
-        for chunk in llm.create_completion(
+        stream: Any = llm.create_completion(
             plan.tokens,
             max_tokens=gen.max_tokens,
             temperature=gen.temperature,
@@ -50,7 +52,8 @@ def raw_tokens_per_s(model: Path, n_threads: int) -> tuple[float, int]:
             stop=list(plan.stop),
             seed=gen.seed,
             stream=True,
-        ):
+        )
+        for chunk in stream:
             if chunk["choices"][0].get("text"):
                 times.append(time.perf_counter())
         tokens = len(times)
@@ -67,7 +70,9 @@ def _wait(condition, timeout_s: float = 300.0) -> None:  # type: ignore[no-untyp
         loop.exec()
 
 
-def app_tokens_per_s(app, model: Path, probe_stalls: bool) -> tuple[float, int, float]:  # type: ignore[no-untyped-def]
+def app_tokens_per_s(  # type: ignore[no-untyped-def]
+    app, model: Path, probe_stalls: bool
+) -> tuple[float, int, float]:
     """Tokens/s as the chat view receives them, or the longest GUI event-loop stall (ms).
 
     The stall probe wakes the GUI thread every 5 ms, which itself costs throughput on two
@@ -127,10 +132,8 @@ def run(model: Path, rounds: int = 3) -> list[Figure]:
             rate, tokens = raw_tokens_per_s(model, threads)
             raw_rates.append(rate)
             counts.add(tokens)
-            load_done = threading.Event()
-            app.client.model_loaded.connect(lambda *_: load_done.set())
             app.client.load(LoadParams(path=model, n_ctx=N_CTX, n_threads=threads))
-            _wait(load_done.is_set)
+            _wait(lambda: not app.client.loading)
             rate, tokens, _ = app_tokens_per_s(app, model, probe_stalls=False)
             app_rates.append(rate)
             counts.add(tokens)
@@ -147,7 +150,8 @@ def run(model: Path, rounds: int = 3) -> list[Figure]:
             ours / raw if raw else 0.0,
             "ratio",
             ">= 0.97",
-            f"app {ours:.1f} tok/s, raw {raw:.1f} tok/s, medians of {rounds}, tokens {sorted(counts)}",
+            f"app {ours:.1f} tok/s, raw {raw:.1f} tok/s, medians of {rounds}, "
+            f"tokens {sorted(counts)}",
         ),
         Figure(
             "longest GUI event-loop stall while streaming",

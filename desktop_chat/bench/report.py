@@ -31,6 +31,8 @@ def table(figures: list[Figure]) -> str:
         value = f"{f.value:.3g} {f.unit}".strip()
         rows.append((f.name, value, f.target, "yes" if f.passed else "NO", f.detail))
     widths = [max(len(row[i]) for row in rows) for i in range(5)]
-    lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
+    lines = [
+        "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows
+    ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import sys
@@ -49,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
         figures += _kb_figures(Figure)
     if "store" in only:
         try:
-            from desktop_chat.bench import store_bench
+            store_bench = importlib.import_module("desktop_chat.bench.store_bench")
         except ImportError:
             pass
         else:
@@ -76,5 +77,7 @@ def _kb_figures(figure: Any) -> list[Any]:
 def _detail(result: dict[str, Any]) -> str:
     keep = ("questions", "holdout", "holdout_recall", "off_topic")
     return ", ".join(
-        f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}" for k, v in result.items() if k in keep
+        f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}"
+        for k, v in result.items()
+        if k in keep
     )

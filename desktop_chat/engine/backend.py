@@ -8,7 +8,7 @@ import io
 import logging
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ from desktop_chat.engine.types import GenerationCancelled, GenParams, LoadParams
 log = logging.getLogger(__name__)
 llama_log = logging.getLogger("llama.cpp")
 
-# ggml_log_level: NONE=0, DEBUG=1, INFO=2, WARN=3, ERROR=4, CONT=5 (llama-cpp-python's own map is stale).
+# ggml_log_level: NONE=0 DEBUG=1 INFO=2 WARN=3 ERROR=4 CONT=5 (llama-cpp-python's map is stale).
 _LEVELS = {0: logging.INFO, 1: logging.DEBUG, 2: logging.INFO, 3: logging.WARNING, 4: logging.ERROR}
 _pending = bytearray()
 _last_level = logging.DEBUG
@@ -63,7 +63,11 @@ llama_chat_format.Jinja2ChatFormatter = _TolerantJinjaFormatter  # type: ignore[
 
 _NO_ABORT_CALLBACK = llama_cpp.ggml_abort_callback(0)  # a NULL function pointer
 
-KV_TYPES = {"f16": llama_cpp.GGML_TYPE_F16, "q8_0": llama_cpp.GGML_TYPE_Q8_0, "q4_0": llama_cpp.GGML_TYPE_Q4_0}
+KV_TYPES = {
+    "f16": llama_cpp.GGML_TYPE_F16,
+    "q8_0": llama_cpp.GGML_TYPE_Q8_0,
+    "q4_0": llama_cpp.GGML_TYPE_Q4_0,
+}
 
 
 class _StderrToLog(io.TextIOBase):
@@ -184,8 +188,12 @@ class Backend:
         return self._abort.is_set()
 
     def stream(
-        self, prompt_tokens: Sequence[int], gen: GenParams, stop: Sequence[str], abort: threading.Event
-    ) -> Iterator[str]:
+        self,
+        prompt_tokens: Sequence[int],
+        gen: GenParams,
+        stop: Sequence[str],
+        abort: threading.Event,
+    ) -> Generator[str, None, StreamResult]:
         """Yield text pieces; returns a StreamResult through StopIteration.value.
 
         ``abort`` is checked between tokens here and, during prompt evaluation, inside
@@ -196,7 +204,7 @@ class Backend:
         max_tokens = max(1, min(gen.max_tokens, room))
         seed = gen.seed if gen.seed >= 0 else int.from_bytes(__import__("os").urandom(4), "little")
         self._abort = abort
-        pieces = llm.create_completion(
+        pieces: Any = llm.create_completion(
             list(prompt_tokens),
             max_tokens=max_tokens,
             temperature=gen.temperature,
@@ -211,7 +219,7 @@ class Backend:
         result = StreamResult()
         first = True
         try:
-            for chunk in pieces:  # type: ignore[union-attr]
+            for chunk in pieces:
                 if first:
                     # The callback costs a Python call per graph node; only prompt
                     # evaluation is long enough to need it.
@@ -232,7 +240,7 @@ class Backend:
                 raise GenerationCancelled() from error
             raise
         finally:
-            pieces.close()  # type: ignore[union-attr]
+            pieces.close()
             llama_cpp.llama_set_abort_callback(llm._ctx.ctx, self._abort_callback, None)
         return result
 

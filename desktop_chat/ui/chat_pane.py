@@ -114,8 +114,10 @@ class ChatPane(QWidget):
         self.context_label.setText(self.tr("context {n}").format(n=info.n_ctx))
         if not self.history:
             self.transcript.set_placeholder(
-                self.tr("<h2>What can I help with?</h2><p>{name} runs on this computer. "
-                        "Nothing you type leaves it.</p>").format(name=info.name)
+                self.tr(
+                    "<h2>What can I help with?</h2><p>{name} runs on this computer. "
+                    "Nothing you type leaves it.</p>"
+                ).format(name=info.name)
             )
         self._update_controls()
 

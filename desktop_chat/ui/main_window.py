@@ -82,6 +82,6 @@ class MainWindow(QMainWindow):
     def show_settings(self) -> None:
         self.show_pane(2)
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.closing.emit()
         super().closeEvent(event)

@@ -119,8 +119,11 @@ class ModelsPane(QWidget):
                 ).format(folder=paths.models_dir())
             )
         else:
-            self.hint.setText(self.tr("Double-click a model to load it. Files live in {folder}.")
-                              .format(folder=paths.models_dir()))
+            self.hint.setText(
+                self.tr("Double-click a model to load it. Files live in {folder}.").format(
+                    folder=paths.models_dir()
+                )
+            )
 
     def set_current(self, path: Path | None) -> None:
         self.current = path

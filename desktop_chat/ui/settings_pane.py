@@ -129,8 +129,10 @@ class SettingsPane(QWidget):
             return QCheckBox()
         if field.type is int:
             spin = QSpinBox()
-            spin.setRange(int(field.min if field.min is not None else -(2**31)),
-                          int(min(field.max if field.max is not None else 2**31 - 1, 2**31 - 1)))
+            spin.setRange(
+                int(field.min if field.min is not None else -(2**31)),
+                int(min(field.max if field.max is not None else 2**31 - 1, 2**31 - 1)),
+            )
             if field.special:
                 value, text = field.special[0]
                 if value == spin.minimum():
@@ -216,4 +218,3 @@ class SettingsPane(QWidget):
     @property
     def settings(self) -> settings_mod.Settings:
         return self._settings
-

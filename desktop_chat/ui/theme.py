@@ -74,7 +74,8 @@ QMainWindow, #chatPane, #transcript, #transcriptContent, QStackedWidget > QWidge
     border-radius: 10px; }}
 #userMessage[dimmed="true"], #assistantMessage[dimmed="true"] {{ color: {p["muted"]}; }}
 #roleLabel {{ font-weight: bold; color: {p["accent"]}; }}
-#metaLabel, #statusLine, #placeholder {{ color: {p["muted"]}; font-size: {max(8, font_size - 2)}pt; }}
+#metaLabel, #statusLine, #placeholder {{
+    color: {p["muted"]}; font-size: {max(8, font_size - 2)}pt; }}
 #placeholder {{ font-size: {font_size + 1}pt; padding: 60px 20px; }}
 #messageAction {{ color: {p["muted"]}; border: none; padding: 2px 6px;
     font-size: {max(8, font_size - 2)}pt; }}

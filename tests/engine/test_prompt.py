@@ -40,9 +40,7 @@ def test_broken_template_falls_back_with_a_note() -> None:
 def test_gemma_without_template_gets_gemma_not_llama2() -> None:
     choice = choose_format("auto", "", None, "gemma3", "<bos>", "<eos>", never)
     assert choice.name == "gemma"
-    text = choice.render(
-        [ChatMessage("system", "Be brief."), ChatMessage("user", "Hi")]
-    ).text
+    text = choice.render([ChatMessage("system", "Be brief."), ChatMessage("user", "Hi")]).text
     # The system prompt is folded into the first user turn, not dropped.
     assert text == "<start_of_turn>user\nBe brief.\n\nHi<end_of_turn>\n<start_of_turn>model\n"
     assert "[INST]" not in text

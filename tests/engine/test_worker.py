@@ -111,7 +111,9 @@ def test_two_quick_sends_never_interleave(qtbot, smollm_client):
     assert recorder.terminal(second) == ["finished"]
 
 
-def test_bad_files_give_clear_errors_and_a_good_model_loads_after(qtbot, client, tmp_path, smollm_path):
+def test_bad_files_give_clear_errors_and_a_good_model_loads_after(
+    qtbot, client, tmp_path, smollm_path
+):
     not_gguf = tmp_path / "notes.gguf"
     not_gguf.write_text("these are my notes, not a model")
     truncated = tmp_path / "truncated.gguf"
