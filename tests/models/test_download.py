@@ -25,7 +25,6 @@ from tests.fakes.fake_hub import FakeHub, payload, sha256
 
 REPO = "org/tiny-GGUF"
 NAME = "tiny-Q4_K_M.gguf"
-FAST = {"backoff_base": 0.01, "read_timeout": 1.0}
 
 
 @pytest.fixture
@@ -56,7 +55,10 @@ def test_resume_after_dropped_connection(data: bytes, fake_hub: FakeHub, tmp_pat
     fake_hub.fail_next(NAME, "drop", after=150_000)
     dest = tmp_path / NAME
     assert (
-        download_file(url(), dest, sha256=sha256(data), size=len(data), **FAST) is Outcome.COMPLETED
+        download_file(
+            url(), dest, sha256=sha256(data), size=len(data), backoff_base=0.01, read_timeout=1.0
+        )
+        is Outcome.COMPLETED
     )
     assert hashlib.sha256(dest.read_bytes()).hexdigest() == sha256(data)
     ranges = [h.get("Range") for h in fake_hub.file_requests(NAME)]
@@ -66,7 +68,10 @@ def test_resume_after_dropped_connection(data: bytes, fake_hub: FakeHub, tmp_pat
 def test_server_errors_are_retried(data: bytes, fake_hub: FakeHub, tmp_path: Path) -> None:
     fake_hub.fail_next(NAME, "500", times=2)
     dest = tmp_path / NAME
-    assert download_file(url(), dest, sha256=sha256(data), **FAST) is Outcome.COMPLETED
+    assert (
+        download_file(url(), dest, sha256=sha256(data), backoff_base=0.01, read_timeout=1.0)
+        is Outcome.COMPLETED
+    )
     assert dest.read_bytes() == data
 
 
@@ -75,8 +80,10 @@ def test_stalled_connection_times_out_and_resumes(
 ) -> None:
     fake_hub.fail_next(NAME, "stall", after=50_000)
     dest = tmp_path / NAME
-    options = {"backoff_base": 0.01, "read_timeout": 0.5}
-    assert download_file(url(), dest, sha256=sha256(data), **options) is Outcome.COMPLETED
+    assert (
+        download_file(url(), dest, sha256=sha256(data), backoff_base=0.01, read_timeout=0.5)
+        is Outcome.COMPLETED
+    )
     assert dest.read_bytes() == data
 
 
@@ -111,13 +118,18 @@ def test_wrong_bytes_fail_the_hash_and_leave_nothing(
 
 def test_missing_file_is_a_clear_error(data: bytes, tmp_path: Path) -> None:
     with pytest.raises(DownloadError, match="404"):
-        download_file(hub.file_url(REPO, "nope.gguf"), tmp_path / "nope.gguf", **FAST)
+        download_file(
+            hub.file_url(REPO, "nope.gguf"),
+            tmp_path / "nope.gguf",
+            backoff_base=0.01,
+            read_timeout=1.0,
+        )
 
 
 def test_retries_run_out_with_a_sentence(data: bytes, fake_hub: FakeHub, tmp_path: Path) -> None:
     fake_hub.fail_next(NAME, "500", times=10)
     with pytest.raises(DownloadError, match="kept failing"):
-        download_file(url(), tmp_path / NAME, max_retries=2, **FAST)
+        download_file(url(), tmp_path / NAME, max_retries=2, backoff_base=0.01, read_timeout=1.0)
 
 
 def test_stop_event_keeps_the_part(data: bytes, fake_hub: FakeHub, tmp_path: Path) -> None:
