@@ -15,10 +15,15 @@ from desktop_chat.engine import backend
 from desktop_chat.engine.client import EngineClient
 from desktop_chat.engine.types import ModelInfo
 from desktop_chat.models import starter
+from desktop_chat.profiles import Profile, ProfileError, ProfileStore
+from desktop_chat.store import open_store
 from desktop_chat.ui import theme
 from desktop_chat.ui.chat_pane import ChatPane
+from desktop_chat.ui.kb_worker import KbIndexer
+from desktop_chat.ui.knowledge_pane import KnowledgePane
 from desktop_chat.ui.main_window import MainWindow
 from desktop_chat.ui.models_pane import ModelsPane
+from desktop_chat.ui.profiles_dialog import ProfilePicker, ProfilesDialog
 from desktop_chat.ui.settings_pane import SettingsPane
 
 log = logging.getLogger(__name__)
@@ -44,15 +49,37 @@ class DesktopChat(QObject):
         self.qapp = qapp
         result = settings_mod.load()
         self.settings = result.settings
+        notices = list(result.warnings)
+        self.store, store_notice = open_store()
+        self.store.purge_deleted(0)  # leftovers of an Undo window the app did not outlive
+        if store_notice:
+            notices.append(store_notice)
+        self.profiles = ProfileStore()
+        profile_notice = self.profiles.load()
+        if profile_notice:
+            notices.append(profile_notice)
         self.client = EngineClient()
-        self.chat = ChatPane(self.client, lambda: self.settings)
+        self.indexer = KbIndexer()
+        self.chat = ChatPane(self.client, lambda: self.settings, self.store)
+        self.chat.find_profile = self.find_profile
         self.models = ModelsPane()
+        self.knowledge = KnowledgePane(self.indexer)
         self.settings_pane = SettingsPane(self.settings, backend.gpu_offload_supported())
-        self.window = MainWindow(self.chat, self.models, self.settings_pane)
+        self.window = MainWindow(self.chat, self.models, self.settings_pane, self.knowledge)
+        self.profile_picker = ProfilePicker(self.profiles, self.language())
+        self.chat.add_header_widget(self.profile_picker)
+        self.chat.add_header_button(self.tr("Profiles…"), self.edit_profiles)
+        self.demo_button = self.chat.add_header_button(
+            self.tr("Try the customer-service demo"), self.start_demo
+        )
+        self.profile_picker.profile_chosen.connect(self._on_profile_chosen)
+        self.knowledge.kbs_changed.connect(self.profile_picker.refresh)
+        self._on_profile_chosen(self.settings.app.last_profile or "general")
         self.apply_appearance()
-        if result.warnings:
+        if notices:
             self.settings_pane.show_warnings(result.warnings)
-            self.chat.banner.show_error(" ".join(result.warnings))
+            self.chat.banner.show_error(" ".join(notices))
+        self.chat.sidebar.refresh()
 
         self.client.model_loading.connect(self._on_loading)
         self.client.model_loaded.connect(self._on_loaded)
@@ -61,6 +88,9 @@ class DesktopChat(QObject):
         self.models.load_requested.connect(self.load_model)
         self.settings_pane.applied.connect(self._on_settings_applied)
         self.window.closing.connect(self.shutdown)
+        self.window.new_chat_requested.connect(self.chat.new_chat)
+        self.window.search_requested.connect(self.chat.sidebar.open_search)
+        self.window.kiosk_toggled.connect(self._on_kiosk_toggled)
         self.qapp.aboutToQuit.connect(self.shutdown)
         self._closed = False
 
@@ -107,6 +137,63 @@ class DesktopChat(QObject):
         self.chat.show_load_failed(message)
         self.models.banner.show_error(message)
 
+    # -- profiles and the demo -------------------------------------------------------------
+    def language(self) -> str:
+        return "zh" if self.settings.app.language.startswith("zh") else "en"
+
+    def find_profile(self, profile_id: str) -> Profile | None:
+        try:
+            return self.profiles.get(profile_id).localized(self.language())
+        except ProfileError:
+            return None
+
+    @Slot(str)
+    def _on_profile_chosen(self, profile_id: str) -> None:
+        profile = self.find_profile(profile_id) or self.find_profile("general")
+        self.chat.set_profile(profile)
+        if profile is not None:
+            self.profile_picker.set_current_profile(profile.id)
+            if self.settings.app.last_profile != profile.id:
+                self.settings = settings_mod.with_value(
+                    self.settings, "app.last_profile", profile.id
+                )
+                self._save()
+
+    @Slot()
+    def edit_profiles(self) -> None:
+        dialog = ProfilesDialog(self.profiles, self.language(), self.window)
+        dialog.profiles_changed.connect(self.profile_picker.refresh)
+        dialog.exec()
+        dialog.deleteLater()
+
+    @Slot()
+    def start_demo(self) -> None:
+        """One click: the shop's knowledge base, the customer-service profile, a new chat."""
+        from desktop_chat.kb.index import KbError
+        from desktop_chat.kb.library import ensure_demo_kb
+
+        try:
+            ensure_demo_kb()
+        except (KbError, OSError) as error:
+            self.chat.banner.show_error(
+                self.tr("The demo could not be set up: {error}").format(error=error)
+            )
+            return
+        self.knowledge.refresh()
+        self._on_profile_chosen("customer-service")
+        self.window.show_chat()
+        self.chat.new_chat()
+        if self.client.model is None and not self.client.loading:
+            self.start()
+
+    @Slot(bool)
+    def _on_kiosk_toggled(self, on: bool) -> None:
+        self.chat.set_kiosk(on)
+        size = self.settings.appearance.font_size
+        self.qapp.setStyleSheet(
+            theme.style_sheet(self.settings.appearance.theme, size + 6 if on else size)
+        )
+
     # -- settings --------------------------------------------------------------------------
     @Slot(object, list)
     def _on_settings_applied(self, new: settings_mod.Settings, reload_keys: list[str]) -> None:
@@ -140,7 +227,10 @@ class DesktopChat(QObject):
         if self._closed:
             return
         self._closed = True
+        self.chat.shutdown()
+        self.indexer.shutdown()
         self.client.shutdown()
+        self.store.close()
 
 
 def run_gui(argv: list[str] | None = None) -> int:

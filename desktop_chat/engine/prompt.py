@@ -124,6 +124,7 @@ def plan_prompt(
     reserve: int,
     policy: str = "drop_oldest",
     min_start: int = 0,
+    continue_last: bool = False,
 ) -> PromptPlan:
     """Fit the system prompt and as many recent turns as the window allows, room reserved.
 
@@ -137,8 +138,11 @@ def plan_prompt(
 
     def build(first: int, messages: Sequence[ChatMessage]) -> PromptPlan:
         rendered = fmt.render(_assemble(system, messages))
-        tokens = tokenize(rendered.text, rendered.add_bos)
-        return PromptPlan(rendered.text, tokens, rendered.stop, first)
+        text = rendered.text
+        if continue_last and messages and messages[-1].role == "assistant":
+            text = _open_last_turn(text, messages[-1].content)
+        tokens = tokenize(text, rendered.add_bos)
+        return PromptPlan(text, tokens, rendered.stop, first)
 
     plan = build(start, history[start:])
     if len(plan.tokens) <= budget:
@@ -166,6 +170,16 @@ def plan_prompt(
             "left out of what the model sees."
         )
     return plan
+
+
+def _open_last_turn(text: str, content: str) -> str:
+    """Cut the rendered prompt right after the partial answer, so the model goes on with it.
+
+    Works for every format, because each one writes the answer's text verbatim and only then
+    closes the turn (and perhaps opens a new one).
+    """
+    end = text.rfind(content) if content else -1
+    return text[: end + len(content)] if end >= 0 else text
 
 
 def _truncate_last(

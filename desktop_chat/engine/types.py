@@ -112,6 +112,8 @@ class ChatRequest:
     # The window start used last turn; dropping never moves back before it, keeping the
     # prompt prefix stable for llama.cpp's cache.
     min_start: int = 0
+    # The last message is a cut-off answer: extend it instead of starting a new turn.
+    continue_last: bool = False
 
 
 @dataclass(frozen=True)

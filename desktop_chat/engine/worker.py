@@ -186,6 +186,7 @@ class EngineWorker(QObject):
                 reserve,
                 request.policy,
                 request.min_start,
+                request.continue_last,
             )
             stats.prompt_tokens = len(plan.tokens)
             stats.dropped_messages = plan.first_kept

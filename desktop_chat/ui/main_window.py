@@ -1,9 +1,9 @@
-"""The main window: a navigation bar and the Chat, Models and Settings panes."""
+"""The main window: a navigation bar, the panes, the menus and the keyboard shortcuts."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
@@ -17,27 +17,47 @@ from PySide6.QtWidgets import (
 
 from desktop_chat import __version__
 
+SHORTCUTS = (
+    ("Ctrl+N", "New chat"),
+    ("Ctrl+K", "Search all conversations"),
+    ("Enter", "Send"),
+    ("Shift+Enter", "New line in the message"),
+    ("Esc", "Stop the answer"),
+    ("Ctrl+1 / Ctrl+2 / Ctrl+3 / Ctrl+4", "Chat / Models / Knowledge / Settings"),
+    ("Ctrl+,", "Settings"),
+    ("F11", "Kiosk view on / off"),
+    ("F2", "Rename the selected conversation"),
+)
+
 
 class MainWindow(QMainWindow):
     closing = Signal()
+    new_chat_requested = Signal()
+    search_requested = Signal()
+    kiosk_toggled = Signal(bool)
+    export_requested = Signal(str)  # "current" or "all"
+    import_requested = Signal()
 
-    def __init__(self, chat: QWidget, models: QWidget, settings: QWidget) -> None:
+    def __init__(
+        self, chat: QWidget, models: QWidget, settings: QWidget, knowledge: QWidget | None = None
+    ) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowTitle(self.tr("Desktop Chat"))
-        self.resize(1180, 780)
+        self.resize(1240, 800)
         self.chat_pane = chat
         self.models_pane = models
         self.settings_pane = settings
+        self.kiosk = False
 
         central = QWidget()
         row = QHBoxLayout(central)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(0)
-        nav = QWidget()
-        nav.setObjectName("navBar")
-        nav.setFixedWidth(200)
-        nav_layout = QVBoxLayout(nav)
+        self.nav = QWidget()
+        self.nav.setObjectName("navBar")
+        self.nav.setFixedWidth(190)
+        nav_layout = QVBoxLayout(self.nav)
         nav_layout.setContentsMargins(8, 8, 8, 8)
         nav_layout.setSpacing(2)
         title = QLabel(self.tr("Desktop Chat"))
@@ -47,27 +67,77 @@ class MainWindow(QMainWindow):
         self.nav_group = QButtonGroup(self)
         self.nav_group.setExclusive(True)
         self.nav_buttons: list[QPushButton] = []
-        for index, (label, pane) in enumerate(
-            ((self.tr("Chat"), chat), (self.tr("Models"), models), (self.tr("Settings"), settings))
-        ):
+        panes = [(self.tr("Chat"), chat), (self.tr("Models"), models)]
+        if knowledge is not None:
+            panes.append((self.tr("Knowledge"), knowledge))
+        panes.append((self.tr("Settings"), settings))
+        for index, (label, pane) in enumerate(panes):
             button = QPushButton(label)
             button.setCheckable(True)
             self.nav_group.addButton(button, index)
             self.nav_buttons.append(button)
             nav_layout.addWidget(button)
             self.stack.addWidget(pane)
+        self._settings_index = len(panes) - 1
         nav_layout.addStretch(1)
         version = QLabel(f"v{__version__}")
         version.setObjectName("hint")
         nav_layout.addWidget(version)
-        row.addWidget(nav)
+        row.addWidget(self.nav)
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self.nav_group.idClicked.connect(self.show_pane)
         self.nav_buttons[0].setChecked(True)
-        for index, key in enumerate(("Ctrl+1", "Ctrl+2", "Ctrl+3")):
-            QShortcut(QKeySequence(key), self, lambda i=index: self.show_pane(i))
-        QShortcut(QKeySequence("Ctrl+,"), self, lambda: self.show_pane(2))
+        for index in range(len(panes)):
+            QShortcut(QKeySequence(f"Ctrl+{index + 1}"), self, lambda i=index: self.show_pane(i))
+        QShortcut(QKeySequence("Ctrl+,"), self, self.show_settings)
+        self._build_menus()
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        self._action(file_menu, self.tr("New chat"), "Ctrl+N", self.new_chat_requested.emit)
+        self._action(
+            file_menu, self.tr("Search conversations…"), "Ctrl+K", self.search_requested.emit
+        )
+        file_menu.addSeparator()
+        self._action(
+            file_menu,
+            self.tr("Export this conversation…"),
+            "",
+            lambda: self.export_requested.emit("current"),
+        )
+        self._action(
+            file_menu,
+            self.tr("Export all conversations…"),
+            "",
+            lambda: self.export_requested.emit("all"),
+        )
+        self._action(file_menu, self.tr("Import conversations…"), "", self.import_requested.emit)
+        file_menu.addSeparator()
+        self._action(file_menu, self.tr("Quit"), "Ctrl+Q", self.close)
+        view_menu = self.menuBar().addMenu(self.tr("&View"))
+        self.kiosk_action = self._action(view_menu, self.tr("Kiosk view"), "F11", self.toggle_kiosk)
+        self.kiosk_action.setCheckable(True)
+
+    def _action(self, menu, text: str, shortcut: str, slot) -> QAction:  # type: ignore[no-untyped-def]
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        self.addAction(action)  # shortcuts keep working while the menu bar is hidden (kiosk)
+        return action
+
+    def toggle_kiosk(self) -> None:
+        self.set_kiosk(not self.kiosk)
+
+    def set_kiosk(self, on: bool) -> None:
+        self.kiosk = on
+        self.kiosk_action.setChecked(on)
+        self.nav.setVisible(not on)
+        self.menuBar().setVisible(not on)
+        self.show_chat()
+        self.kiosk_toggled.emit(on)
 
     def show_pane(self, index: int) -> None:
         self.stack.setCurrentIndex(index)
@@ -80,7 +150,7 @@ class MainWindow(QMainWindow):
         self.show_pane(1)
 
     def show_settings(self) -> None:
-        self.show_pane(2)
+        self.show_pane(self._settings_index)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.closing.emit()

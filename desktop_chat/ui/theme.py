@@ -102,6 +102,15 @@ QListWidget, QTreeWidget, QTableWidget {{ background: {p["bg"]}; border: 1px sol
 QListWidget::item:selected, QTreeWidget::item:selected, QTableWidget::item:selected {{
     background: {p["selected"]}; color: {p["text"]}; }}
 #sidebar QListWidget {{ background: {p["side"]}; border: none; }}
+#chatHeader {{ font-weight: bold; }}
+#suggestionButton {{ border-radius: 14px; padding: 6px 12px; color: {p["accent"]}; }}
+#headerButton {{ padding: 4px 10px; }}
+#kioskNewChat {{ background: {p["accent"]}; color: {p["accent_text"]}; border: none; }}
+#conversationList::item:disabled {{ color: {p["muted"]}; font-weight: bold; }}
+#undoStrip, #citationDetail {{ background: {p["info_bg"]}; border: 1px solid {p["border"]};
+    border-radius: 6px; }}
+#citations #linkButton {{ padding: 1px 4px; }}
+QPushButton[primary="true"]:disabled {{ background: {p["border"]}; color: {p["muted"]}; }}
 #sectionTitle {{ font-size: {font_size + 4}pt; font-weight: bold; }}
 #hint {{ color: {p["muted"]}; }}
 QScrollBar:vertical {{ background: transparent; width: 10px; }}
