@@ -127,7 +127,7 @@ def run(args: argparse.Namespace) -> int:
 def _save_exchange(prompt: str, answer: str, model: Path, stats: Any) -> None:
     """Keep the exchange as a conversation, like the window does; never fail the command."""
     try:
-        from desktop_chat.store.persist import save_exchange
+        from desktop_chat.store.exchange import save_exchange
     except ImportError:
         return
     try:
