@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import html
+import importlib.util
 import re
+import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,6 +33,7 @@ from desktop_chat.ui import i18n
 
 ROOT = Path(__file__).resolve().parents[2]
 TS_FILE = ROOT / "assets" / "translations" / "desktop_chat_zh_CN.ts"
+TOOL = ROOT / "tools" / "update_translations.py"
 PLACEHOLDER = re.compile(r"\{[^{}]*\}|%n|%\d")
 MAX_ROWS = 200  # item views: enough to see headers, groups and labels, not every data row
 
@@ -88,6 +91,34 @@ def test_every_message_has_a_finished_translation() -> None:
         "untranslated (add the Chinese to assets/translations/zh_CN.json, then run "
         "tools/update_translations.py):\n" + "\n".join(missing)
     )
+
+
+def test_compiled_catalog_matches_the_source(chinese) -> None:
+    """The .qm is what lrelease makes of the .ts now (someone edited the .ts but not the .qm?)."""
+    stale = []
+    for context, source, message in ts_messages():
+        expected = translation_text(message)
+        numerus = message.get("numerus") == "yes"
+        shown = QCoreApplication.translate(context, source, None, 2 if numerus else -1)
+        if expected and shown != expected.replace("%n", "2"):
+            stale.append(f"[{context}] {source!r}: {shown!r} instead of {expected!r}")
+    assert not stale, "run tools/update_translations.py:\n" + "\n".join(stale)
+
+
+def test_every_string_in_the_code_is_in_the_catalog() -> None:
+    """A tr() text added to the code but not yet to the .ts would show in English."""
+    spec = importlib.util.spec_from_file_location("update_translations", TOOL)
+    assert spec is not None and spec.loader is not None
+    tool = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = tool  # its dataclasses look their module up while being built
+    spec.loader.exec_module(tool)
+    in_catalog = {(context, source) for context, source, _message in ts_messages()}
+    in_code = tool.scan_sources(tool.source_files()).messages + tool.settings_messages()
+    missing = sorted(
+        {f"[{context}] {source!r}" for context, source in in_code}
+        - {f"[{context}] {source!r}" for context, source in in_catalog}
+    )
+    assert not missing, "run tools/update_translations.py, then translate:\n" + "\n".join(missing)
 
 
 def test_translations_keep_placeholders_and_accelerators() -> None:
