@@ -1,0 +1,175 @@
+"""Privacy and data page: what the app stores where, how big it is, and deleting all of it."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QUrl, Signal, Slot
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_chat import paths
+
+log = logging.getLogger(__name__)
+
+
+def disk_size(path: Path) -> int:
+    """Bytes under ``path`` (a file or a folder); unreadable entries count as nothing."""
+    try:
+        if path.is_file():
+            return path.stat().st_size
+    except OSError:
+        return 0
+    total = 0
+    for root, _dirs, files in os.walk(path, onerror=lambda _e: None):
+        for name in files:
+            try:
+                total += os.lstat(os.path.join(root, name)).st_size
+            except OSError:
+                continue
+    return total
+
+
+def human_size(size: int) -> str:
+    value = float(size)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} TB"
+
+
+class _SizeSignals(QObject):
+    done = Signal(dict)
+
+
+class _SizeJob(QRunnable):
+    """Walks the folders off the GUI thread: a models folder can hold many gigabytes."""
+
+    def __init__(self, locations: dict[str, Path]) -> None:
+        super().__init__()
+        self.locations = locations
+        self.signals = _SizeSignals()
+
+    def run(self) -> None:
+        sizes = {name: disk_size(path) for name, path in self.locations.items()}
+        self.signals.done.emit(sizes)
+
+
+class PrivacyPage(QWidget):
+    """Emits ``delete_clicked``; the pane asks for confirmation and tells the app."""
+
+    delete_clicked = Signal()
+    sizes_ready = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        statement = QLabel(self.tr("Nothing leaves this computer unless you download a model."))
+        statement.setObjectName("privacyStatement")
+        statement.setWordWrap(True)
+        font = statement.font()
+        font.setBold(True)  # the one sentence on this page everyone should read
+        statement.setFont(font)
+        layout.addWidget(statement)
+        explain = QLabel(
+            self.tr(
+                "Your conversations, settings, models and knowledge bases are stored only in "
+                "these places:"
+            )
+        )
+        explain.setObjectName("hint")
+        explain.setWordWrap(True)
+        layout.addWidget(explain)
+
+        self.table = QTableWidget(0, 3)
+        self.table.setObjectName("locationsTable")
+        self.table.setHorizontalHeaderLabels([self.tr("What"), self.tr("Where"), self.tr("Size")])
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        layout.addWidget(self.table, 1)
+
+        buttons = QHBoxLayout()
+        self.open_button = QPushButton(self.tr("Open data folder"))
+        self.refresh_button = QPushButton(self.tr("Recount sizes"))
+        self.delete_button = QPushButton(self.tr("Delete all my data…"))
+        self.delete_button.setObjectName("dangerButton")
+        buttons.addWidget(self.open_button)
+        buttons.addWidget(self.refresh_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.delete_button)
+        layout.addLayout(buttons)
+        self.open_button.clicked.connect(self.open_data_folder)
+        self.refresh_button.clicked.connect(self.refresh)
+        self.delete_button.clicked.connect(self.delete_clicked)
+
+        self.locations: dict[str, Path] = {}
+        self.sizes: dict[str, int] = {}
+        self._jobs: list[_SizeJob] = []
+        self._fill()
+
+    def _title(self, name: str) -> str:
+        titles = {
+            "settings": self.tr("Settings"),
+            "conversations": self.tr("Conversations"),
+            "models": self.tr("Models"),
+            "knowledge": self.tr("Knowledge bases"),
+            "logs": self.tr("Logs"),
+            "cache": self.tr("Cache"),
+        }
+        return titles.get(name, name)
+
+    def _fill(self) -> None:
+        self.locations = paths.all_locations()
+        self.table.setRowCount(len(self.locations))
+        for row, (name, path) in enumerate(self.locations.items()):
+            self.table.setItem(row, 0, QTableWidgetItem(self._title(name)))
+            where = QTableWidgetItem(str(path))
+            where.setToolTip(str(path))
+            self.table.setItem(row, 1, where)
+            size = self.sizes.get(name)
+            text = human_size(size) if size is not None else self.tr("counting…")
+            self.table.setItem(row, 2, QTableWidgetItem(text))
+
+    @Slot()
+    def refresh(self) -> None:
+        self._fill()
+        job = _SizeJob(dict(self.locations))
+        job.setAutoDelete(False)  # we hold it until its signal arrives
+        job.signals.done.connect(self._on_sizes)
+        self._jobs.append(job)
+        QThreadPool.globalInstance().start(job)
+
+    @Slot(dict)
+    def _on_sizes(self, sizes: dict) -> None:
+        self._jobs = [job for job in self._jobs if job.signals is not self.sender()]
+        self.sizes = sizes
+        self._fill()
+        self.sizes_ready.emit()
+
+    def showEvent(self, event) -> None:  # Qt override: count sizes when the page is seen
+        super().showEvent(event)
+        self.refresh()
+
+    @Slot()
+    def open_data_folder(self) -> None:
+        folder = paths.home() or paths.data_dir()
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
+            log.warning("could not open %s in the file manager", folder)
