@@ -74,6 +74,10 @@
     <context>
         <name>ChatTemplateEditor</name>
         <message>
+            <source>Custom chat template (Jinja)</source>
+            <translation>自定义聊天模板（Jinja）</translation>
+        </message>
+        <message>
             <source>A Jinja chat template, as found in GGUF files</source>
             <translation>Jinja 聊天模板，格式与 GGUF 文件中的相同</translation>
         </message>
@@ -198,6 +202,38 @@ Start one with New chat (Ctrl+N).</source>
         <message>
             <source>The demo could not be set up: {error}</source>
             <translation>无法准备演示：{error}</translation>
+        </message>
+        <message>
+            <source>Open a conversation to export it.</source>
+            <translation>请先打开一个对话再导出。</translation>
+        </message>
+        <message>
+            <source>Export conversations</source>
+            <translation>导出对话</translation>
+        </message>
+        <message>
+            <source>JSON archive (*.json);;Markdown (*.md)</source>
+            <translation>JSON 归档 (*.json);;Markdown (*.md)</translation>
+        </message>
+        <message>
+            <source>Export failed: {error}</source>
+            <translation>导出失败：{error}</translation>
+        </message>
+        <message>
+            <source>Exported {n} conversation(s) to {path}.</source>
+            <translation>已将 {n} 个对话导出到 {path}。</translation>
+        </message>
+        <message>
+            <source>Import conversations</source>
+            <translation>导入对话</translation>
+        </message>
+        <message>
+            <source>JSON archive (*.json)</source>
+            <translation>JSON 归档 (*.json)</translation>
+        </message>
+        <message>
+            <source>Imported {n} conversation(s).</source>
+            <translation>已导入 {n} 个对话。</translation>
         </message>
         <message>
             <source>Settings could not be saved ({error}). Check free disk space.</source>
@@ -1074,6 +1110,10 @@ Start one with New chat (Ctrl+N).</source>
         <message>
             <source>this model</source>
             <translation>此模型</translation>
+        </message>
+        <message>
+            <source>this model (global: {value})</source>
+            <translation>此模型（全局值：{value}）</translation>
         </message>
         <message>
             <source>Reset</source>
