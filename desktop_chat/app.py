@@ -91,6 +91,8 @@ class DesktopChat(QObject):
         self.window.new_chat_requested.connect(self.chat.new_chat)
         self.window.search_requested.connect(self.chat.sidebar.open_search)
         self.window.kiosk_toggled.connect(self._on_kiosk_toggled)
+        self.window.export_requested.connect(self.export_conversations)
+        self.window.import_requested.connect(self.import_conversations)
         self.qapp.aboutToQuit.connect(self.shutdown)
         self._closed = False
 
@@ -193,6 +195,68 @@ class DesktopChat(QObject):
         self.qapp.setStyleSheet(
             theme.style_sheet(self.settings.appearance.theme, size + 6 if on else size)
         )
+
+    # -- export and import ----------------------------------------------------------------
+    @Slot(str)
+    def export_conversations(self, which: str, target: Path | None = None) -> Path | None:
+        """Markdown or JSON, chosen by the file name; ``target`` skips the dialog (tests)."""
+        from PySide6.QtWidgets import QFileDialog
+
+        from desktop_chat.store import StoreError
+
+        ids = None
+        if which == "current":
+            if self.chat.conversation_id is None:
+                self.chat.banner.show_info(self.tr("Open a conversation to export it."))
+                return None
+            ids = [self.chat.conversation_id]
+        if target is None:
+            name, _ = QFileDialog.getSaveFileName(
+                self.window,
+                self.tr("Export conversations"),
+                str(Path.home() / "conversations.json"),
+                self.tr("JSON archive (*.json);;Markdown (*.md)"),
+            )
+            if not name:
+                return None
+            target = Path(name)
+        try:
+            if target.suffix.lower() == ".md":
+                count = self.store.export_markdown(target, ids)
+            else:
+                count = self.store.export_json(target, ids)
+        except (StoreError, OSError) as error:
+            self.chat.banner.show_error(self.tr("Export failed: {error}").format(error=error))
+            return None
+        self.chat.banner.show_info(
+            self.tr("Exported {n} conversation(s) to {path}.").format(n=count, path=target)
+        )
+        return target
+
+    @Slot()
+    def import_conversations(self, source: Path | None = None) -> list[int]:
+        from PySide6.QtWidgets import QFileDialog
+
+        from desktop_chat.store import StoreError
+
+        if source is None:
+            name, _ = QFileDialog.getOpenFileName(
+                self.window,
+                self.tr("Import conversations"),
+                str(Path.home()),
+                self.tr("JSON archive (*.json)"),
+            )
+            if not name:
+                return []
+            source = Path(name)
+        try:
+            ids = self.store.import_archive(source)
+        except StoreError as error:
+            self.chat.banner.show_error(str(error))
+            return []
+        self.chat.sidebar.refresh()
+        self.chat.banner.show_info(self.tr("Imported {n} conversation(s).").format(n=len(ids)))
+        return ids
 
     # -- settings --------------------------------------------------------------------------
     @Slot(object, list)
