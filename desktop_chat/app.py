@@ -19,6 +19,7 @@ from desktop_chat.profiles import Profile, ProfileError, ProfileStore
 from desktop_chat.store import open_store
 from desktop_chat.ui import theme
 from desktop_chat.ui.chat_pane import ChatPane
+from desktop_chat.ui.i18n import choose_language, install_translator
 from desktop_chat.ui.kb_worker import KbIndexer
 from desktop_chat.ui.knowledge_pane import KnowledgePane
 from desktop_chat.ui.main_window import MainWindow
@@ -35,7 +36,6 @@ def ensure_qapp(argv: list[str] | None = None) -> QApplication:
         return app
     app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("desktop-chat")
-    app.setApplicationDisplayName("Desktop Chat")
     app.setOrganizationName("desktop-chat")
     return app
 
@@ -50,6 +50,9 @@ class DesktopChat(QObject):
         result = settings_mod.load()
         self.settings = result.settings
         notices = list(result.warnings)
+        # Before any widget exists: tr() runs when widgets are built.
+        install_translator(qapp, choose_language(self.settings.app.language))
+        qapp.setApplicationDisplayName(self.tr("Desktop Chat"))
         self.store, store_notice = open_store()
         self.store.purge_deleted(0)  # leftovers of an Undo window the app did not outlive
         if store_notice:
@@ -87,6 +90,7 @@ class DesktopChat(QObject):
         self.chat.open_models_requested.connect(self.window.show_models)
         self.models.load_requested.connect(self.load_model)
         self.settings_pane.applied.connect(self._on_settings_applied)
+        self.settings_pane.delete_all_requested.connect(self.delete_all_data)
         self.window.closing.connect(self.shutdown)
         self.window.new_chat_requested.connect(self.chat.new_chat)
         self.window.search_requested.connect(self.chat.sidebar.open_search)
@@ -128,6 +132,7 @@ class DesktopChat(QObject):
             return
         self.chat.show_model_ready(info)
         self.models.set_current(info.path)
+        self.settings_pane.set_model(info.path)
         if self.settings.app.current_model != str(info.path):
             self.settings = settings_mod.with_value(
                 self.settings, "app.current_model", str(info.path)
@@ -136,12 +141,13 @@ class DesktopChat(QObject):
 
     @Slot(int, str)
     def _on_load_failed(self, _request_id: int, message: str) -> None:
+        self.settings_pane.set_model(None)
         self.chat.show_load_failed(message)
         self.models.banner.show_error(message)
 
     # -- profiles and the demo -------------------------------------------------------------
     def language(self) -> str:
-        return "zh" if self.settings.app.language.startswith("zh") else "en"
+        return "zh" if choose_language(self.settings.app.language) == "zh_CN" else "en"
 
     def find_profile(self, profile_id: str) -> Profile | None:
         try:
@@ -284,6 +290,51 @@ class DesktopChat(QObject):
         self.qapp.setStyleSheet(theme.style_sheet(appearance.theme, appearance.font_size))
         self.chat.transcript.set_theme(resolved)
         self.chat.transcript.set_max_width(appearance.chat_width)
+
+    @Slot()
+    def delete_all_data(self) -> None:
+        """Forget everything: chats, settings, profiles, knowledge bases, downloaded models."""
+        import shutil
+
+        from desktop_chat import paths
+        from desktop_chat.store import open_store
+
+        self.client.unload()
+        self.chat.shutdown()
+        self.indexer.cancel()
+        self.store.close()
+        failed = []
+        for location in paths.all_locations().values():
+            if location == paths.logs_dir():
+                continue  # the open log file; it holds no conversation text
+            try:
+                if location.is_dir():
+                    shutil.rmtree(location)
+                else:
+                    location.unlink(missing_ok=True)
+            except OSError as error:
+                failed.append(f"{location} ({error.strerror})")
+        self.store, _ = open_store()
+        self.chat.store = self.store
+        self.chat.sidebar.store = self.store
+        self.chat.new_chat()
+        self.chat.sidebar.refresh()
+        self.settings = settings_mod.Settings()
+        self.settings_pane.set_settings(self.settings)
+        self.profiles = ProfileStore()
+        self.profiles.load()
+        self.profile_picker.store = self.profiles
+        self.profile_picker.refresh()
+        self.knowledge.refresh()
+        self.models.refresh()
+        self.start()
+        # Said on the Settings pane, where the user asked; the chat banner shows the reload.
+        if failed:
+            self.settings_pane.banner.show_error(
+                self.tr("Some data could not be deleted: {items}").format(items=", ".join(failed))
+            )
+        else:
+            self.settings_pane.banner.show_info(self.tr("All your data was deleted."))
 
     # -- shutdown --------------------------------------------------------------------------
     @Slot()

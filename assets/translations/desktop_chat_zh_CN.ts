@@ -192,6 +192,10 @@ Start one with New chat (Ctrl+N).</source>
     <context>
         <name>DesktopChat</name>
         <message>
+            <source>Desktop Chat</source>
+            <translation>桌面聊天</translation>
+        </message>
+        <message>
             <source>Profiles…</source>
             <translation>助手配置…</translation>
         </message>
@@ -238,6 +242,14 @@ Start one with New chat (Ctrl+N).</source>
         <message>
             <source>Settings could not be saved ({error}). Check free disk space.</source>
             <translation>无法保存设置（{error}）。请检查磁盘剩余空间。</translation>
+        </message>
+        <message>
+            <source>Some data could not be deleted: {items}</source>
+            <translation>有些数据无法删除：{items}</translation>
+        </message>
+        <message>
+            <source>All your data was deleted.</source>
+            <translation>你的所有数据已删除。</translation>
         </message>
     </context>
     <context>

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, cast
 
 from desktop_chat.store import open_store, title_from_text
+
+StopReasonName = Literal["done", "stopped", "length", "error"]
 
 
 def save_exchange(prompt: str, answer: str, model: str, stats: Any | None) -> int:
@@ -19,7 +21,7 @@ def save_exchange(prompt: str, answer: str, model: str, stats: Any | None) -> in
             answer,
             model=model,
             complete=True,
-            stop_reason=str(stats.stop_reason) if stats is not None else "done",
+            stop_reason=_stop_reason(stats),
             tokens=getattr(stats, "completion_tokens", None),
             ttft_s=getattr(stats, "ttft_s", None),
             tokens_per_s=getattr(stats, "tokens_per_s", None),
@@ -27,3 +29,10 @@ def save_exchange(prompt: str, answer: str, model: str, stats: Any | None) -> in
         return conversation.id
     finally:
         store.close()
+
+
+def _stop_reason(stats: Any | None) -> StopReasonName:
+    reason = str(getattr(stats, "stop_reason", "done"))
+    return cast(
+        StopReasonName, reason if reason in ("done", "stopped", "length", "error") else "done"
+    )

@@ -22,11 +22,13 @@ def test_thirty_turns_in_a_512_token_window_never_fail(qtbot, client, smollm_pat
             min_start=window_start,
         )
         events: dict[str, object] = {}
-        client.started.connect(lambda _i, info: events.setdefault("started", info))
+        client.started.connect(lambda _i, info, events=events: events.setdefault("started", info))
         with qtbot.waitSignals([client.started], timeout=60_000):
             request_id = client.generate(request)
         text: list[str] = []
-        client.chunk.connect(lambda i, t: text.append(t) if i == request_id else None)
+        client.chunk.connect(
+            lambda i, t, text=text, rid=request_id: text.append(t) if i == rid else None
+        )
         qtbot.waitUntil(lambda: not client.busy, timeout=60_000)
         info = events["started"]
         assert info.prompt_tokens <= 512 - 48  # room for the answer was reserved

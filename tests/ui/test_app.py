@@ -1,0 +1,69 @@
+"""App-wide behaviour: language, deleting all data, settings reloads, bad settings files."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from desktop_chat import paths
+from desktop_chat import settings as settings_mod
+from desktop_chat.ui.i18n import remove_translators
+
+
+def test_the_window_speaks_chinese_when_asked(qtbot, qapp):
+    settings_mod.save(settings_mod.with_value(settings_mod.Settings(), "app.language", "zh_CN"))
+    from desktop_chat.app import DesktopChat
+
+    app = DesktopChat(qapp)
+    qtbot.addWidget(app.window)
+    try:
+        assert [b.text() for b in app.window.nav_buttons][:2] == ["聊天", "模型"]
+        assert app.chat.send_button.text() != "Send"
+    finally:
+        app.window.close()
+        app.shutdown()
+        remove_translators(qapp)
+
+
+def test_a_corrupt_settings_file_is_moved_aside_and_explained(qtbot, qapp):
+    paths.settings_file().write_text("{ this is not json")
+    from desktop_chat.app import DesktopChat
+
+    app = DesktopChat(qapp)
+    qtbot.addWidget(app.window)
+    try:
+        assert "settings" in app.chat.banner.text.lower()
+        assert list(paths.config_dir().glob("settings.json.corrupt-*"))
+        assert app.settings.inference == settings_mod.Settings().inference
+    finally:
+        app.window.close()
+        app.shutdown()
+
+
+def test_changing_the_context_length_reloads_and_the_chat_goes_on(qtbot, ready_app):
+    pane = ready_app.settings_pane
+    pane.editors["inference.n_ctx"].setValue(2048)
+    with qtbot.waitSignal(ready_app.client.model_loaded, timeout=60_000):
+        pane.apply()
+    assert ready_app.client.model.n_ctx == 2048
+    assert json.loads(paths.settings_file().read_text())["inference"]["n_ctx"] == 2048
+    ready_app.settings = settings_mod.with_value(ready_app.settings, "generation.max_tokens", 16)
+    with qtbot.waitSignal(ready_app.chat.turn_finished, timeout=60_000):
+        ready_app.chat.send_text("Still there?")
+    assert ready_app.chat.thread[-1].content
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")
+def test_delete_all_my_data(qtbot, ready_app):
+    ready_app.settings = settings_mod.with_value(ready_app.settings, "generation.max_tokens", 16)
+    with qtbot.waitSignal(ready_app.chat.turn_finished, timeout=60_000):
+        ready_app.chat.send_text("Remember me?")
+    ready_app.start_demo()
+    assert ready_app.store.list_conversations()
+    with qtbot.waitSignal(ready_app.client.model_loaded, timeout=60_000):
+        ready_app.delete_all_data()
+    assert ready_app.store.list_conversations() == []
+    assert "deleted" in ready_app.settings_pane.banner.text
+    assert ready_app.settings.generation == settings_mod.Settings().generation
+    assert not paths.settings_file().exists() or ready_app.settings.app.current_model
