@@ -1,57 +1,64 @@
-"""The Models pane: the GGUF files on this computer, what each one is, and which one is loaded."""
+"""The Models pane: Local, Discover and Downloads tabs, the download summary, and the Hub probe."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QUrl, Signal, Slot
+from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QFileDialog,
-    QHBoxLayout,
     QLabel,
-    QPushButton,
-    QTreeWidget,
-    QTreeWidgetItem,
+    QMessageBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop_chat import paths
-from desktop_chat.models import starter
-from desktop_chat.models.gguf_info import InvalidModelFile, read_gguf_info
+from desktop_chat.models import hub
+from desktop_chat.models.download_queue import DownloadJob, DownloadQueue, JobState
 from desktop_chat.ui.banner import Banner
+from desktop_chat.ui.download_adapter import DownloadQueueAdapter
+from desktop_chat.ui.model_workers import JobRunner, probe_hub
+from desktop_chat.ui.models_discover import DiscoverTab
+from desktop_chat.ui.models_downloads import DownloadsTab
+from desktop_chat.ui.models_local import DEFAULT_N_CTX, LocalTab
 
 log = logging.getLogger(__name__)
 
 
-def human_size(size: int) -> str:
-    value = float(size)
-    for unit in ("B", "KB", "MB", "GB", "TB"):
-        if value < 1024 or unit == "TB":
-            return f"{value:.0f} {unit}" if unit in ("B", "KB") else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{size} B"
-
-
-def local_model_files() -> list[Path]:
-    """The starter model (when installed) and every GGUF in the models folder."""
-    found: list[Path] = []
-    bundled = starter.smollm2_path()
-    if bundled is not None:
-        found.append(bundled)
-    found.extend(sorted(paths.models_dir().glob("*.gguf")))
-    return found
+def _default_n_ctx() -> int:
+    return DEFAULT_N_CTX
 
 
 class ModelsPane(QWidget):
+    """Find, download, import and pick models; ``shutdown()`` at exit stops its threads.
+
+    ``n_ctx_provider`` returns the context size in settings (0: the model's own) for the
+    will-it-fit check; ``download_queue`` replaces the persisted default queue (tests).
+    """
+
     load_requested = Signal(Path)
 
-    COLUMNS = ("Name", "Architecture", "Parameters", "Quantization", "Size", "Context", "Template")
-
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        n_ctx_provider: Callable[[], int] | None = None,
+        download_queue: DownloadQueue | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("modelsPane")
+        self.setAcceptDrops(True)
+        self.runner = JobRunner(self)
+        queue = download_queue or DownloadQueue(token=hub.get_token)
+        self.adapter = DownloadQueueAdapter(queue, self)
+        self.online: bool | None = None
+        self._probe_id = -1
+        self._closed = False
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
         title = QLabel(self.tr("Models"))
@@ -59,102 +66,178 @@ class ModelsPane(QWidget):
         layout.addWidget(title)
         self.banner = Banner(self)
         layout.addWidget(self.banner)
-        self.hint = QLabel()
-        self.hint.setObjectName("hint")
-        self.hint.setWordWrap(True)
-        layout.addWidget(self.hint)
-        self.tree = QTreeWidget()
-        self.tree.setRootIsDecorated(False)
-        self.tree.setHeaderLabels([self.tr(c) for c in self.COLUMNS])
-        self.tree.itemDoubleClicked.connect(self._on_double_clicked)
-        layout.addWidget(self.tree, 1)
-        buttons = QHBoxLayout()
-        self.import_button = QPushButton(self.tr("Add a GGUF file…"))
-        self.refresh_button = QPushButton(self.tr("Refresh"))
-        self.load_button = QPushButton(self.tr("Load"))
-        self.load_button.setProperty("primary", True)
-        buttons.addWidget(self.import_button)
-        buttons.addWidget(self.refresh_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.load_button)
-        layout.addLayout(buttons)
-        self.import_button.clicked.connect(self._on_import)
-        self.refresh_button.clicked.connect(self.refresh)
-        self.load_button.clicked.connect(self._on_load)
-        self.current: Path | None = None
+        self.offline_banner = Banner(self)
+        self.offline_banner.setObjectName("banner")
+        layout.addWidget(self.offline_banner)
+        self.summary = QLabel()
+        self.summary.setObjectName("downloadSummary")
+        self.summary.hide()
+        layout.addWidget(self.summary)
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("modelsTabs")
+        self.local = LocalTab(self, n_ctx_provider or _default_n_ctx)
+        self.discover = DiscoverTab(self)
+        self.downloads = DownloadsTab(self.adapter, self)
+        self.tabs.addTab(self.local, self.tr("Local"))
+        self.tabs.addTab(self.discover, self.tr("Discover"))
+        self.tabs.addTab(self.downloads, self.tr("Downloads"))
+        layout.addWidget(self.tabs, 1)
+
+        self.local.load_requested.connect(self.load_requested)
+        self.downloads.summary_changed.connect(self._on_summary)
+        self.downloads.count_changed.connect(self._on_download_count)
+        self.adapter.changed.connect(self._on_job_changed)
+        self.offline_banner.action_clicked.connect(self._on_offline_action)
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.shutdown)
+
+        self.downloads.update_summary()
+        self.adapter.start()  # jobs saved by the last run show again and carry on
         self.refresh()
+        self.check_online()
+
+    # -- API used by the app ------------------------------------------------------------------
 
     @Slot()
     def refresh(self) -> None:
-        self.tree.clear()
-        files = local_model_files()
-        for path in files:
-            item = QTreeWidgetItem()
-            item.setData(0, Qt.ItemDataRole.UserRole, str(path))
-            try:
-                info = read_gguf_info(path)
-            except InvalidModelFile as error:
-                item.setText(0, path.name)
-                item.setText(1, self.tr("invalid"))
-                item.setToolTip(0, str(error))
-                item.setDisabled(True)
-            else:
-                item.setText(0, info.name + ("  ●" if path == self.current else ""))
-                item.setText(1, info.architecture)
-                item.setText(2, info.parameters_label)
-                item.setText(3, info.quantization)
-                item.setText(4, human_size(info.file_size))
-                item.setText(5, str(info.context_length or "?"))
-                item.setText(6, self.tr("yes") if info.chat_template else self.tr("none"))
-                item.setToolTip(0, str(path))
-            self.tree.addTopLevelItem(item)
-        for column in range(len(self.COLUMNS)):
-            self.tree.resizeColumnToContents(column)
-        if not files:
-            self.hint.setText(
-                self.tr(
-                    "No models yet. Install the starter model with "
-                    "pip install 'desktop-chat[starter]', or put a .gguf file in {folder} "
-                    "and press Refresh."
-                ).format(folder=paths.models_dir())
-            )
-        else:
-            self.hint.setText(
-                self.tr("Double-click a model to load it. Files live in {folder}.").format(
-                    folder=paths.models_dir()
-                )
-            )
+        self.local.refresh()
 
     def set_current(self, path: Path | None) -> None:
-        self.current = path
-        self.refresh()
-
-    def _selected_path(self) -> Path | None:
-        item = self.tree.currentItem()
-        if item is None:
-            return None
-        return Path(item.data(0, Qt.ItemDataRole.UserRole))
+        self.local.set_current(path)
 
     @Slot()
-    def _on_load(self) -> None:
-        path = self._selected_path()
-        if path is not None:
-            self.load_requested.emit(path)
+    def shutdown(self) -> None:
+        """Cancel and join every background job and stop the download queue (idempotent)."""
+        if self._closed:
+            return
+        self._closed = True
+        self.adapter.shutdown()  # first: a download stopped now resumes next time
+        self.runner.shutdown()
 
-    @Slot(QTreeWidgetItem, int)
-    def _on_double_clicked(self, item: QTreeWidgetItem, _column: int) -> None:
-        self.load_requested.emit(Path(item.data(0, Qt.ItemDataRole.UserRole)))
+    # -- replaceable questions (tests swap these) ---------------------------------------------
 
-    @Slot()
-    def _on_import(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Add a GGUF model"), str(Path.home()), self.tr("GGUF models (*.gguf)")
+    def confirm(self, title: str, text: str) -> bool:
+        answer = QMessageBox.question(self, title, text)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def ask_import_mode(self, count: int) -> str | None:
+        """ "copy", "link", or None when the user cancels."""
+        box = QMessageBox(self)
+        box.setWindowTitle(self.tr("Import models"))
+        box.setText(self.tr("How should the app keep the %n model file(s)?", "", count))
+        box.setInformativeText(
+            self.tr(
+                "Copy puts a copy in the models folder: it keeps working if the original "
+                "moves, but uses the disk space twice. Link uses the file where it is: no "
+                "copy, but the model disappears from the list if the file moves."
+            )
         )
-        if not name:
+        copy = box.addButton(
+            self.tr("Copy into the models folder"), QMessageBox.ButtonRole.AcceptRole
+        )
+        link = box.addButton(self.tr("Link in place"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(copy)
+        box.exec()
+        clicked = box.clickedButton()
+        if clicked is copy:
+            return "copy"
+        if clicked is link:
+            return "link"
+        return None
+
+    def choose_import_files(self) -> list[Path]:
+        names, _ = QFileDialog.getOpenFileNames(
+            self, self.tr("Import GGUF models"), str(Path.home()), self.tr("GGUF models (*.gguf)")
+        )
+        return [Path(n) for n in names]
+
+    def open_url(self, url: str) -> None:
+        if not QDesktopServices.openUrl(QUrl(url)):
+            self.banner.show_error(self.tr("Could not open {url}.").format(url=url))
+
+    # -- online state ----------------------------------------------------------------------
+
+    @Slot()
+    def check_online(self) -> None:
+        """Probe the Hub in the background (at most ~1.5 s); never blocks this thread."""
+        if self._probe_id != -1 or self._closed:
             return
-        try:
-            read_gguf_info(Path(name))
-        except InvalidModelFile as error:
-            self.banner.show_error(str(error))
+        self._probe_id = self.runner.start(
+            "probe", probe_hub, self._on_probed, self._on_probe_failed
+        )
+
+    @Slot(int, object)
+    def _on_probed(self, job_id: int, reason: object) -> None:
+        if job_id != self._probe_id:
             return
-        self.load_requested.emit(Path(name))
+        self._probe_id = -1
+        if reason is not None:
+            log.info("model hub unreachable: %s", reason)
+        self.set_online(reason is None)
+
+    @Slot(int, object)
+    def _on_probe_failed(self, job_id: int, _error: object) -> None:
+        if job_id == self._probe_id:
+            self._probe_id = -1
+            self.set_online(False)
+
+    def set_online(self, online: bool) -> None:
+        self.online = online
+        self.discover.set_online(online)
+        if online:
+            self.offline_banner.hide()
+        else:
+            self.offline_banner.show_info(
+                self.tr(
+                    "Offline — local models only. The model hub ({endpoint}) cannot be reached; "
+                    "your models here work as usual."
+                ).format(endpoint=hub.endpoint()),
+                self.tr("Try again"),
+                "retry",
+            )
+
+    @Slot(str)
+    def _on_offline_action(self, _action: str) -> None:
+        self.check_online()
+
+    # -- downloads ----------------------------------------------------------------------------
+
+    @Slot(object)
+    def _on_job_changed(self, job: DownloadJob) -> None:
+        if job.state is JobState.DONE:
+            self.local.refresh()
+
+    @Slot(str)
+    def _on_summary(self, text: str) -> None:
+        self.summary.setText(text)
+        self.summary.setVisible(bool(text))
+
+    @Slot(int)
+    def _on_download_count(self, count: int) -> None:
+        index = self.tabs.indexOf(self.downloads)
+        label = self.tr("Downloads")
+        self.tabs.setTabText(index, f"{label} ({count})" if count else label)
+
+    # -- drag and drop ------------------------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if any(_is_gguf(url) for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        files = [Path(url.toLocalFile()) for url in event.mimeData().urls() if _is_gguf(url)]
+        if not files:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.tabs.setCurrentWidget(self.local)
+        self.local.import_files(files)
+
+
+def _is_gguf(url: QUrl) -> bool:
+    return url.isLocalFile() and url.toLocalFile().lower().endswith(".gguf")
