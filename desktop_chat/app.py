@@ -65,7 +65,7 @@ class DesktopChat(QObject):
         self.indexer = KbIndexer()
         self.chat = ChatPane(self.client, lambda: self.settings, self.store)
         self.chat.find_profile = self.find_profile
-        self.models = ModelsPane()
+        self.models = ModelsPane(n_ctx_provider=lambda: self.settings.inference.n_ctx)
         self.knowledge = KnowledgePane(self.indexer)
         self.settings_pane = SettingsPane(self.settings, backend.gpu_offload_supported())
         self.window = MainWindow(self.chat, self.models, self.settings_pane, self.knowledge)
@@ -343,6 +343,7 @@ class DesktopChat(QObject):
             return
         self._closed = True
         self.chat.shutdown()
+        self.models.shutdown()
         self.indexer.shutdown()
         self.client.shutdown()
         self.store.close()

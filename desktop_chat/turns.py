@@ -72,6 +72,7 @@ def build_turn(
     conversation_key: str = "",
     min_start: int = 0,
     continue_last: bool = False,
+    policy: str | None = None,
 ) -> Turn:
     """Everything the engine needs for the next answer, and the passages it will cite."""
     effective = settings_mod.effective(
@@ -89,7 +90,7 @@ def build_turn(
         history=tuple(history),
         system=system,
         gen=settings_mod.to_gen_params(effective),
-        policy=effective.app.context_policy,
+        policy=policy or effective.app.context_policy,
         conversation_key=conversation_key,
         min_start=min_start,
         continue_last=continue_last,

@@ -63,6 +63,10 @@
             <translation>无法保存回答：{error}</translation>
         </message>
         <message>
+            <source>Drop oldest turns</source>
+            <translation>丢弃最早的对话轮次</translation>
+        </message>
+        <message>
             <source>Stop</source>
             <translation>停止</translation>
         </message>

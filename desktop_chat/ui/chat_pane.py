@@ -88,6 +88,7 @@ class ChatPane(QWidget):
         self._window_start: dict[int, int] = {}
         self._model_ready = False
         self._shown_from = 0
+        self._last_question = 0
         self.last_stats: GenerationStats | None = None
 
         self.sidebar = ConversationSidebar(store)
@@ -463,7 +464,9 @@ class ChatPane(QWidget):
             conversation_key=str(self.conversation_id),
             min_start=self._window_start.get(self.conversation_id, 0),
             continue_last=continue_message is not None,
+            policy=conversation.context_policy,
         )
+        self._last_question = question_id
         if turn.notice:
             self.banner.show_info(turn.notice)
         else:
@@ -613,7 +616,10 @@ class ChatPane(QWidget):
             self.transcript.end_stream(stream.text)
             self.request_id = 0
             self.reload_thread()
-            self.banner.show_error(message)
+            if "no longer fits" in message:
+                self.banner.show_error(message, self.tr("Drop oldest turns"), "drop_oldest")
+            else:
+                self.banner.show_error(message)
         self._update_controls()
         self.turn_failed.emit(request_id, message)
 
@@ -631,6 +637,11 @@ class ChatPane(QWidget):
     def _on_banner_action(self, action: str) -> None:
         if action == "models":
             self.open_models_requested.emit()
+        elif action == "drop_oldest" and self.conversation_id is not None:
+            # The "ask" policy stopped this chat; the user chose to let old turns go.
+            self.store.update_conversation(self.conversation_id, context_policy="drop_oldest")
+            if self._last_question and not self.request_id:
+                self.answer(self._last_question)
 
     def shutdown(self) -> None:
         """Write whatever is streaming before the engine stops; called at app exit."""

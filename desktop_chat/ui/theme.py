@@ -81,7 +81,7 @@ QMainWindow, #chatPane, #transcript, #transcriptContent, QStackedWidget > QWidge
     font-size: {max(8, font_size - 2)}pt; }}
 #messageAction:hover {{ color: {p["accent"]}; }}
 #composerArea {{ background: {p["bg"]}; border-top: 1px solid {p["border"]}; }}
-#composer, QLineEdit, QPlainTextEdit, QSpinBox, QDoubleSpinBox, QComboBox {{
+#composer, QLineEdit, QPlainTextEdit {{
     background: {p["input"]}; border: 1px solid {p["border"]}; border-radius: 8px; padding: 6px;
 }}
 #composer:focus, QLineEdit:focus {{ border: 1px solid {p["accent"]}; }}
@@ -111,6 +111,19 @@ QListWidget::item:selected, QTreeWidget::item:selected, QTableWidget::item:selec
     border-radius: 6px; }}
 #citations #linkButton {{ padding: 1px 4px; }}
 QPushButton[primary="true"]:disabled {{ background: {p["border"]}; color: {p["muted"]}; }}
+QSpinBox, QDoubleSpinBox, QComboBox {{ background: {p["input"]}; }}
+QSpinBox:disabled, QDoubleSpinBox:disabled, QComboBox:disabled {{ color: {p["muted"]}; }}
+QHeaderView::section {{ background: {p["side"]}; color: {p["text"]}; border: none;
+    border-bottom: 1px solid {p["border"]}; padding: 4px 6px; }}
+QTabWidget::pane {{ border: 1px solid {p["border"]}; border-radius: 6px; }}
+QTabBar::tab {{ padding: 6px 14px; }}
+QTabBar::tab:selected {{ color: {p["accent"]}; font-weight: bold; }}
+#overrideTag, #repoTitle {{ color: {p["accent"]}; font-weight: bold; }}
+#fieldError {{ color: {p["error_text"]}; }}
+#dangerButton {{ color: {p["stop"]}; border: 1px solid {p["stop"]}; }}
+#downloadSummary, #memoryLine, #subTitle {{ color: {p["muted"]}; }}
+#privacyStatement {{ font-weight: bold; }}
+#templateCode, #templatePreview {{ font-family: monospace; }}
 #sectionTitle {{ font-size: {font_size + 4}pt; font-weight: bold; }}
 #hint {{ color: {p["muted"]}; }}
 QScrollBar:vertical {{ background: transparent; width: 10px; }}

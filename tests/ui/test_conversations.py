@@ -166,3 +166,18 @@ def test_headless_chat_saves_unless_told_not_to(app_home):
         assert [c.title for c in store.list_conversations()] == ["Hi!"]
     finally:
         store.close()
+
+
+def test_the_ask_policy_stops_and_offers_to_drop_old_turns(qtbot, ready_app):
+    chat = ready_app.chat
+    ready_app.settings = settings_mod.with_value(ready_app.settings, "app.context_policy", "ask")
+    set_max(ready_app, 16)
+    with qtbot.waitSignal(chat.turn_failed, timeout=60_000):
+        chat.send_text("The quick brown fox jumps over the lazy dog. " * 1000)
+    assert "no longer fits" in chat.banner.text
+    assert chat.banner.button.text() == "Drop oldest turns"
+    with qtbot.waitSignal(chat.turn_finished, timeout=60_000):
+        chat.banner.button.click()
+    assert chat.thread[-1].role == "assistant" and chat.thread[-1].content
+    policy = ready_app.store.get_conversation(chat.conversation_id).context_policy
+    assert policy == "drop_oldest"
