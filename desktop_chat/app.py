@@ -70,6 +70,7 @@ class DesktopChat(QObject):
         self.settings_pane = SettingsPane(self.settings, backend.gpu_offload_supported())
         self.window = MainWindow(self.chat, self.models, self.settings_pane, self.knowledge)
         self.profile_picker = ProfilePicker(self.profiles, self.language())
+        self.profile_picker.setSizeAdjustPolicy(ProfilePicker.SizeAdjustPolicy.AdjustToContents)
         self.chat.add_header_widget(self.profile_picker)
         self.chat.add_header_button(self.tr("Profiles…"), self.edit_profiles)
         self.demo_button = self.chat.add_header_button(

@@ -101,3 +101,24 @@ def build_turn(
             request, gen=replace(request.gen, temperature=min(request.gen.temperature, 0.3))
         )
     return Turn(request, citations, notice)
+
+
+def shown_citations(
+    answer: str, citations: list[dict[str, Any]], limit: int = 3
+) -> list[dict[str, Any]]:
+    """The sources to show under an answer: those it cites as [n], else the best few.
+
+    Every passage the model saw stays stored with the message; showing all of them under a
+    one-line answer would bury the one that matters.
+    """
+    import re
+
+    cited = sorted({int(n) for n in re.findall(r"\[(\d{1,2})\]", answer)})
+    chosen = [citations[n - 1] for n in cited if 1 <= n <= len(citations)]
+    if chosen:
+        return chosen[:limit]
+    if not citations:
+        return []
+    best = max(float(c.get("score") or 0.0) for c in citations)
+    strong = [c for c in citations if float(c.get("score") or 0.0) >= best * 0.5]
+    return strong[:limit]

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -95,6 +96,9 @@ class ChatPane(QWidget):
         self.banner = Banner(self)
         self.header = QLabel()
         self.header.setObjectName("chatHeader")
+        # A long title must be cut, not widen the window past the screen.
+        self.header.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.header.setMinimumWidth(80)
         self.context_label = QLabel()
         self.context_label.setObjectName("statusLine")
         self.transcript = Transcript(self)

@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from desktop_chat.store import Message, StoreError
+from desktop_chat.turns import shown_citations
 from desktop_chat.ui.message_view import MessageView
 
 if TYPE_CHECKING:
@@ -38,10 +39,11 @@ class MessageActions(QObject):
             if message.stop_reason in ("length", "stopped") or not message.complete:
                 view.add_action(self.tr("Continue"), "continue")
             view.set_meta(self._meta(message))
-            if message.citations:
+            shown = shown_citations(message.content, message.citations)
+            if shown:
                 from desktop_chat.ui.citations import CitationsView
 
-                view.layout().insertWidget(2, CitationsView(message.citations, view))
+                view.layout().insertWidget(2, CitationsView(shown, view))
         view.add_action(self.tr("Delete"), "delete")
         try:
             siblings = store.siblings(message.id)

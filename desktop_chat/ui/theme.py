@@ -124,6 +124,10 @@ QTabBar::tab:selected {{ color: {p["accent"]}; font-weight: bold; }}
 #downloadSummary, #memoryLine, #subTitle {{ color: {p["muted"]}; }}
 #privacyStatement {{ font-weight: bold; }}
 #templateCode, #templatePreview {{ font-family: monospace; }}
+QMenuBar {{ background: {p["side"]}; color: {p["text"]}; }}
+QMenuBar::item:selected, QMenu::item:selected {{ background: {p["selected"]}; }}
+QMenu {{ background: {p["bg"]}; color: {p["text"]}; border: 1px solid {p["border"]}; }}
+QToolTip {{ background: {p["bg"]}; color: {p["text"]}; border: 1px solid {p["border"]}; }}
 #sectionTitle {{ font-size: {font_size + 4}pt; font-weight: bold; }}
 #hint {{ color: {p["muted"]}; }}
 QScrollBar:vertical {{ background: transparent; width: 10px; }}
