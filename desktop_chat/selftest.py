@@ -6,27 +6,14 @@ import json
 import os
 import sys
 import tempfile
-import time
 from typing import Any
-
-from PySide6.QtCore import QEventLoop, QTimer
 
 from desktop_chat import paths
 from desktop_chat import settings as settings_mod
+from desktop_chat.qt_wait import wait_until
 
 PROMPT = "Write a short story about a robot who learns to paint. Use at least five sentences."
 STOP_PROMPT = "List twenty fruits, one per line, with a sentence about each."
-
-
-def _wait(condition: Any, timeout_s: float) -> bool:
-    deadline = time.monotonic() + timeout_s
-    loop = QEventLoop()
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        QTimer.singleShot(10, loop.quit)
-        loop.exec()
-    return True
 
 
 def run_self_test(timeout_s: float = 120.0) -> int:
@@ -51,7 +38,9 @@ def run_self_test(timeout_s: float = 120.0) -> int:
             app.settings = settings_mod.with_value(app.settings, key, value)
         app.window.show()
         app.load_model(model)
-        if not _wait(lambda: app.client.model is not None or not app.client.loading, timeout_s):
+        if not wait_until(
+            lambda: app.client.model is not None or not app.client.loading, timeout_s
+        ):
             raise RuntimeError("the model did not load in time")
         if app.client.model is None:
             raise RuntimeError(f"the model failed to load: {app.chat.banner.text}")
@@ -62,7 +51,7 @@ def run_self_test(timeout_s: float = 120.0) -> int:
         app.chat.turn_failed.connect(lambda _i, message: done.append(message))
         app.chat.composer.setPlainText(PROMPT)
         app.chat.on_send_clicked()
-        if not _wait(lambda: bool(done), timeout_s):
+        if not wait_until(lambda: bool(done), timeout_s):
             raise RuntimeError("the first answer did not finish in time")
         stats = done[0]
         if isinstance(stats, str):
@@ -79,10 +68,10 @@ def run_self_test(timeout_s: float = 120.0) -> int:
         done.clear()
         app.chat.composer.setPlainText(STOP_PROMPT)
         app.chat.on_send_clicked()
-        if not _wait(lambda: len(app.chat._answer) > 0 or bool(done), timeout_s):
+        if not wait_until(lambda: len(app.chat._answer) > 0 or bool(done), timeout_s):
             raise RuntimeError("the second answer did not start")
         app.chat.stop()
-        if not _wait(lambda: bool(done), timeout_s):
+        if not wait_until(lambda: bool(done), timeout_s):
             raise RuntimeError("stopping did not end the second answer")
         second = done[0]
         result["stopped"] = not isinstance(second, str) and str(second.stop_reason) == "stopped"

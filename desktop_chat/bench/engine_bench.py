@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
+from PySide6.QtCore import QElapsedTimer, QTimer
 
 from desktop_chat import settings as settings_mod
 from desktop_chat.bench.report import Figure
@@ -15,6 +15,7 @@ from desktop_chat.engine.backend import Backend
 from desktop_chat.engine.prompt import choose_format, plan_prompt
 from desktop_chat.engine.types import ChatMessage, GenParams, LoadParams
 from desktop_chat.models.gguf_info import read_gguf_info
+from desktop_chat.qt_wait import wait_until
 
 PROMPT = "Write a long story about a lighthouse keeper and a storm. Use many details."
 SYSTEM = "You are a helpful assistant."
@@ -62,14 +63,6 @@ def raw_tokens_per_s(model: Path, n_threads: int) -> tuple[float, int]:
         backend.close()
 
 
-def _wait(condition, timeout_s: float = 300.0) -> None:  # type: ignore[no-untyped-def]
-    loop = QEventLoop()
-    deadline = time.monotonic() + timeout_s
-    while not condition() and time.monotonic() < deadline:
-        QTimer.singleShot(5, loop.quit)
-        loop.exec()
-
-
 def app_tokens_per_s(  # type: ignore[no-untyped-def]
     app, model: Path, probe_stalls: bool
 ) -> tuple[float, int, float]:
@@ -105,7 +98,7 @@ def app_tokens_per_s(  # type: ignore[no-untyped-def]
     if probe_stalls:
         probe.start()
     app.chat.send_text(PROMPT)
-    _wait(lambda: bool(done))
+    wait_until(lambda: bool(done))
     probe.stop()
     app.client.chunk.disconnect(on_chunk)
     stats = done[0]
@@ -133,7 +126,7 @@ def run(model: Path, rounds: int = 3) -> list[Figure]:
             raw_rates.append(rate)
             counts.add(tokens)
             app.client.load(LoadParams(path=model, n_ctx=N_CTX, n_threads=threads))
-            _wait(lambda: not app.client.loading)
+            wait_until(lambda: not app.client.loading)
             rate, tokens, _ = app_tokens_per_s(app, model, probe_stalls=False)
             app_rates.append(rate)
             counts.add(tokens)

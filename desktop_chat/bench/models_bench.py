@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import threading
-import time
 from pathlib import Path
 
 import psutil
-from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+from PySide6.QtCore import QCoreApplication
 
 from desktop_chat.bench.report import Figure
 from desktop_chat.engine.client import EngineClient
 from desktop_chat.engine.types import LoadParams
+from desktop_chat.qt_wait import wait_until
 
 
 def _load(client: EngineClient, path: Path) -> None:
@@ -23,11 +23,7 @@ def _load(client: EngineClient, path: Path) -> None:
     client.model_loaded.connect(finished)
     client.model_load_failed.connect(finished)
     client.load(LoadParams(path=path, n_ctx=2048))
-    loop = QEventLoop()
-    deadline = time.monotonic() + 120
-    while not done.is_set() and time.monotonic() < deadline:
-        QTimer.singleShot(5, loop.quit)
-        loop.exec()
+    wait_until(done.is_set, 120)
     client.model_loaded.disconnect(finished)
     client.model_load_failed.disconnect(finished)
 

@@ -7,8 +7,6 @@ import statistics
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop, QTimer
-
 from desktop_chat.bench.report import Figure
 from desktop_chat.engine.client import EngineClient
 from desktop_chat.engine.types import (
@@ -18,6 +16,7 @@ from desktop_chat.engine.types import (
     GenParams,
     LoadParams,
 )
+from desktop_chat.qt_wait import wait_until
 
 # Each question is about 250 tokens, so ten turns make a chat of about 3,000 tokens.
 FILLER = (
@@ -25,14 +24,6 @@ FILLER = (
     "The tomatoes are ripening, the beans need water every morning, the roses have aphids, "
     "and the compost is warm. "
 )
-
-
-def _wait(condition, timeout_s: float = 300.0) -> None:  # type: ignore[no-untyped-def]
-    loop = QEventLoop()
-    deadline = time.monotonic() + timeout_s
-    while not condition() and time.monotonic() < deadline:
-        QTimer.singleShot(2, loop.quit)
-        loop.exec()
 
 
 class _Chat:
@@ -69,7 +60,7 @@ class _Chat:
         self.client.chunk.connect(on_chunk)
         self.client.finished.connect(on_done)
         self.client.cancelled.connect(on_done)
-        _wait(lambda: bool(done))
+        wait_until(lambda: bool(done))
         self.client.chunk.disconnect(on_chunk)
         self.client.finished.disconnect(on_done)
         self.client.cancelled.disconnect(on_done)
@@ -86,7 +77,7 @@ def first_token_figures(model: Path) -> list[Figure]:
     client = EngineClient()
     try:
         client.load(LoadParams(path=model, n_ctx=4096))
-        _wait(lambda: not client.loading)
+        wait_until(lambda: not client.loading)
         ttft_ratios = []
         switch_ratios = []
         for round_number in range(3):

@@ -12,7 +12,7 @@ from desktop_chat.engine.types import LoadParams
 
 
 def load(qtbot, client: EngineClient, path: Path, **kwargs) -> None:
-    with qtbot.waitSignal(client.model_loaded, timeout=60_000):
+    with qtbot.waitSignal(client.model_loaded, timeout=180_000):
         client.load(LoadParams(path=path, n_ctx=kwargs.pop("n_ctx", 2048), **kwargs))
 
 

@@ -23,13 +23,13 @@ def test_thirty_turns_in_a_512_token_window_never_fail(qtbot, client, smollm_pat
         )
         events: dict[str, object] = {}
         client.started.connect(lambda _i, info, events=events: events.setdefault("started", info))
-        with qtbot.waitSignals([client.started], timeout=60_000):
+        with qtbot.waitSignals([client.started], timeout=180_000):
             request_id = client.generate(request)
         text: list[str] = []
         client.chunk.connect(
             lambda i, t, text=text, rid=request_id: text.append(t) if i == rid else None
         )
-        qtbot.waitUntil(lambda: not client.busy, timeout=60_000)
+        qtbot.waitUntil(lambda: not client.busy, timeout=180_000)
         info = events["started"]
         assert info.prompt_tokens <= 512 - 48  # room for the answer was reserved
         assert info.first_kept >= window_start  # the window only moves forward
@@ -44,6 +44,6 @@ def test_thirty_turns_in_a_512_token_window_never_fail(qtbot, client, smollm_pat
 def test_ask_policy_fails_with_a_sentence_instead_of_dropping(qtbot, client, smollm_path):
     load(qtbot, client, smollm_path, n_ctx=512)
     history = (ChatMessage("user", "word " * 700),)
-    with qtbot.waitSignal(client.failed, timeout=60_000) as blocker:
+    with qtbot.waitSignal(client.failed, timeout=180_000) as blocker:
         client.generate(ChatRequest(history=history, policy="ask", gen=GenParams(max_tokens=32)))
     assert "no longer fits" in blocker.args[1]

@@ -23,6 +23,6 @@ def desktop_app(qtbot, qapp) -> Iterator:
 @pytest.fixture
 def ready_app(qtbot, desktop_app, smollm_path):
     desktop_app.settings = settings_mod.with_value(desktop_app.settings, "generation.seed", 3)
-    with qtbot.waitSignal(desktop_app.client.model_loaded, timeout=60_000):
+    with qtbot.waitSignal(desktop_app.client.model_loaded, timeout=180_000):
         desktop_app.load_model(smollm_path)
     return desktop_app

@@ -44,12 +44,12 @@ def test_a_corrupt_settings_file_is_moved_aside_and_explained(qtbot, qapp):
 def test_changing_the_context_length_reloads_and_the_chat_goes_on(qtbot, ready_app):
     pane = ready_app.settings_pane
     pane.editors["inference.n_ctx"].setValue(2048)
-    with qtbot.waitSignal(ready_app.client.model_loaded, timeout=60_000):
+    with qtbot.waitSignal(ready_app.client.model_loaded, timeout=180_000):
         pane.apply()
     assert ready_app.client.model.n_ctx == 2048
     assert json.loads(paths.settings_file().read_text())["inference"]["n_ctx"] == 2048
     ready_app.settings = settings_mod.with_value(ready_app.settings, "generation.max_tokens", 16)
-    with qtbot.waitSignal(ready_app.chat.turn_finished, timeout=60_000):
+    with qtbot.waitSignal(ready_app.chat.turn_finished, timeout=180_000):
         ready_app.chat.send_text("Still there?")
     assert ready_app.chat.thread[-1].content
 
@@ -57,11 +57,11 @@ def test_changing_the_context_length_reloads_and_the_chat_goes_on(qtbot, ready_a
 @pytest.mark.qt_log_ignore("propagateSizeHints")
 def test_delete_all_my_data(qtbot, ready_app):
     ready_app.settings = settings_mod.with_value(ready_app.settings, "generation.max_tokens", 16)
-    with qtbot.waitSignal(ready_app.chat.turn_finished, timeout=60_000):
+    with qtbot.waitSignal(ready_app.chat.turn_finished, timeout=180_000):
         ready_app.chat.send_text("Remember me?")
     ready_app.start_demo()
     assert ready_app.store.list_conversations()
-    with qtbot.waitSignal(ready_app.client.model_loaded, timeout=60_000):
+    with qtbot.waitSignal(ready_app.client.model_loaded, timeout=180_000):
         ready_app.delete_all_data()
     assert ready_app.store.list_conversations() == []
     assert "deleted" in ready_app.settings_pane.banner.text

@@ -11,14 +11,14 @@ from desktop_chat.engine.types import StopReason
 def send(qtbot, app, text: str, max_tokens: int = 32):
     app.settings = settings_mod.with_value(app.settings, "generation.max_tokens", max_tokens)
     app.chat.composer.setPlainText(text)
-    with qtbot.waitSignal(app.chat.turn_finished, timeout=60_000) as blocker:
+    with qtbot.waitSignal(app.chat.turn_finished, timeout=180_000) as blocker:
         qtbot.keyClick(app.chat.composer, Qt.Key.Key_Return)
     return blocker.args[1]
 
 
 def test_first_run_loads_the_starter_model(qtbot, desktop_app, smollm_path):
     assert desktop_app.first_model() == smollm_path
-    with qtbot.waitSignal(desktop_app.client.model_loaded, timeout=60_000):
+    with qtbot.waitSignal(desktop_app.client.model_loaded, timeout=180_000):
         desktop_app.start()
     assert desktop_app.chat.send_button.isEnabled()
     assert "Smollm2" in desktop_app.chat.status_label.text()
@@ -28,7 +28,7 @@ def test_loading_state_is_visible(qtbot, desktop_app, smollm_path):
     desktop_app.load_model(smollm_path)
     assert "Loading model" in desktop_app.chat.banner.text
     assert not desktop_app.chat.send_button.isEnabled()
-    qtbot.waitUntil(lambda: desktop_app.client.model is not None, timeout=60_000)
+    qtbot.waitUntil(lambda: desktop_app.client.model is not None, timeout=180_000)
     assert desktop_app.chat.banner.isHidden()
 
 
@@ -56,8 +56,8 @@ def test_escape_stops_and_the_next_turn_works(qtbot, ready_app):
     ready_app.chat.composer.setPlainText("Count slowly from one to three hundred.")
     qtbot.keyClick(ready_app.chat.composer, Qt.Key.Key_Return)
     assert ready_app.chat.send_button.text() == "Stop"
-    qtbot.waitUntil(lambda: bool(ready_app.chat._answer), timeout=60_000)
-    with qtbot.waitSignal(ready_app.chat.turn_finished, timeout=60_000) as blocker:
+    qtbot.waitUntil(lambda: bool(ready_app.chat._answer), timeout=180_000)
+    with qtbot.waitSignal(ready_app.chat.turn_finished, timeout=180_000) as blocker:
         qtbot.keyClick(ready_app.chat.composer, Qt.Key.Key_Escape)
     assert blocker.args[1].stop_reason == StopReason.STOPPED
     assert "stopped" in ready_app.chat.transcript.views[-1].meta_label.text()
@@ -80,7 +80,7 @@ def test_a_load_failure_says_so_and_the_app_stays_usable(qtbot, desktop_app, tmp
     assert desktop_app.chat.banner.isVisible() or not desktop_app.chat.banner.isHidden()
     assert "GGUF" in desktop_app.chat.banner.text or "model" in desktop_app.chat.banner.text
     assert not desktop_app.chat.send_button.isEnabled()
-    with qtbot.waitSignal(desktop_app.client.model_loaded, timeout=60_000):
+    with qtbot.waitSignal(desktop_app.client.model_loaded, timeout=180_000):
         desktop_app.load_model(smollm_path)
     assert desktop_app.chat.send_button.isEnabled()
 
@@ -89,6 +89,6 @@ def test_closing_the_window_mid_generation_exits_cleanly(qtbot, ready_app):
     ready_app.settings = settings_mod.with_value(ready_app.settings, "generation.max_tokens", 400)
     ready_app.chat.composer.setPlainText("Tell me a very long story.")
     ready_app.chat.on_send_clicked()
-    qtbot.waitUntil(lambda: bool(ready_app.chat._answer), timeout=60_000)
+    qtbot.waitUntil(lambda: bool(ready_app.chat._answer), timeout=180_000)
     ready_app.window.close()
     assert not ready_app.client.thread_running

@@ -16,7 +16,7 @@ def demo_app(qtbot, ready_app):
 
 
 def ask(qtbot, app, text: str):
-    with qtbot.waitSignal(app.chat.turn_finished, timeout=60_000):
+    with qtbot.waitSignal(app.chat.turn_finished, timeout=180_000):
         app.chat.send_text(text)
     return app.chat.thread[-1]
 
