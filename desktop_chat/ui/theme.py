@@ -128,6 +128,7 @@ QMenuBar {{ background: {p["side"]}; color: {p["text"]}; }}
 QMenuBar::item:selected, QMenu::item:selected {{ background: {p["selected"]}; }}
 QMenu {{ background: {p["bg"]}; color: {p["text"]}; border: 1px solid {p["border"]}; }}
 QToolTip {{ background: {p["bg"]}; color: {p["text"]}; border: 1px solid {p["border"]}; }}
+#streamingBody {{ background: transparent; border: none; color: {p["text"]}; }}
 #sectionTitle {{ font-size: {font_size + 4}pt; font-weight: bold; }}
 #hint {{ color: {p["muted"]}; }}
 QScrollBar:vertical {{ background: transparent; width: 10px; }}

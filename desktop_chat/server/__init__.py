@@ -1,1 +1,0 @@
-"""Optional OpenAI-compatible HTTP API on loopback."""
