@@ -73,6 +73,43 @@ def _question(turn: int) -> str:
     return f"Question {turn}: {FILLER * 6}What should I do first today?"
 
 
+def attention_floor(model: Path, cached: int = 2500, new: int = 300) -> float:
+    """llama.cpp's own cost of ``new`` tokens after ``cached`` ones, over an empty cache.
+
+    Prefix reuse can make turn 10 evaluate only its new tokens, but they still attend to
+    everything cached; on a small model that costs as much as the weights. This is the
+    floor any engine meets, measured on the same machine in the same run.
+    """
+    from desktop_chat.engine.backend import Backend
+
+    backend = Backend()
+    try:
+        backend.load(LoadParams(path=model), 4096, settings_cores(), 0)
+        llm = backend.raw_llama()
+        context = backend.tokenize(FILLER * 60, True)[:cached]
+        fresh = backend.tokenize(_question(99) * 3, False)[:new]
+        cold, warm = [], []
+        for _ in range(3):
+            llm.reset()
+            started = time.perf_counter()
+            llm.eval(fresh)
+            cold.append(time.perf_counter() - started)
+            llm.reset()
+            llm.eval(context)
+            started = time.perf_counter()
+            llm.eval(fresh)
+            warm.append(time.perf_counter() - started)
+        return statistics.median(warm) / statistics.median(cold)
+    finally:
+        backend.close()
+
+
+def settings_cores() -> int:
+    from desktop_chat import settings as settings_mod
+
+    return settings_mod.physical_cores()
+
+
 def first_token_figures(model: Path) -> list[Figure]:
     client = EngineClient()
     try:
@@ -93,6 +130,7 @@ def first_token_figures(model: Path) -> list[Figure]:
             tokens = stats[-1].prompt_tokens
     finally:
         client.shutdown()
+    floor = attention_floor(model)
     return [
         Figure(
             "first token at turn 10 vs turn 1",
@@ -100,7 +138,7 @@ def first_token_figures(model: Path) -> list[Figure]:
             "ratio",
             "<= 1.2",
             f"turn 10 prompt {tokens} tokens, only the new turn evaluated; "
-            f"median of {len(ttft_ratios)}",
+            f"llama.cpp's own floor for that: {floor:.2f}; median of {len(ttft_ratios)}",
         ),
         Figure(
             "first token returning to an earlier chat vs continuing",
