@@ -121,6 +121,13 @@
         </message>
     </context>
     <context>
+        <name>ConversationDelegate</name>
+        <message>
+            <source>Conversation name</source>
+            <translation>对话名称</translation>
+        </message>
+    </context>
+    <context>
         <name>ConversationSidebar</name>
         <message>
             <source>New chat</source>
@@ -1935,13 +1942,6 @@ Type {word} to confirm.</source>
         <message>
             <source>Show earlier messages</source>
             <translation>显示更早的消息</translation>
-        </message>
-    </context>
-    <context>
-        <name>_ConversationDelegate</name>
-        <message>
-            <source>Conversation name</source>
-            <translation>对话名称</translation>
         </message>
     </context>
     <context>
