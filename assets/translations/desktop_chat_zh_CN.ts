@@ -274,6 +274,14 @@ Start one with New chat (Ctrl+N).</source>
             <translation>搜索</translation>
         </message>
         <message>
+            <source>Access token…</source>
+            <translation>访问令牌…</translation>
+        </message>
+        <message>
+            <source>A Hugging Face token, for gated models</source>
+            <translation>Hugging Face 令牌，用于需授权的模型</translation>
+        </message>
+        <message>
             <source>More results</source>
             <translation>更多结果</translation>
         </message>
@@ -348,6 +356,26 @@ Start one with New chat (Ctrl+N).</source>
         <message>
             <source>{free} GB of memory is free now.</source>
             <translation>当前空闲内存 {free} GB。</translation>
+        </message>
+        <message>
+            <source>Hugging Face access token</source>
+            <translation>Hugging Face 访问令牌</translation>
+        </message>
+        <message>
+            <source>Token for gated models (leave empty to forget it):</source>
+            <translation>需授权模型的令牌（留空则删除已保存的令牌）：</translation>
+        </message>
+        <message>
+            <source>The token is kept in the system keyring.</source>
+            <translation>令牌已保存在系统密钥环中。</translation>
+        </message>
+        <message>
+            <source>The token was forgotten.</source>
+            <translation>令牌已删除。</translation>
+        </message>
+        <message>
+            <source>There is no system keyring, so the token is used until you close the app.</source>
+            <translation>系统没有可用的密钥环，令牌只在本次运行期间使用，关闭应用后即失效。</translation>
         </message>
         <message>
             <source>Download a model that may not fit?</source>

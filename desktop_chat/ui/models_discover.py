@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -92,6 +93,10 @@ class DiscoverTab(QWidget):
         self.search_button = QPushButton(self.tr("Search"))
         search_row.addWidget(self.search_box, 1)
         search_row.addWidget(self.search_button)
+        self.token_button = QPushButton(self.tr("Access token…"))
+        self.token_button.setToolTip(self.tr("A Hugging Face token, for gated models"))
+        self.token_button.clicked.connect(self.edit_token)
+        search_row.addWidget(self.token_button)
         layout.addLayout(search_row)
         self.status = QLabel()
         self.status.setObjectName("hint")
@@ -383,6 +388,42 @@ class DiscoverTab(QWidget):
         self.download_selected()
 
     # -- actions ----------------------------------------------------------------------------
+
+    @Slot()
+    def edit_token(self, token: str | None = None) -> str:
+        """Ask for the Hub token (gated models); keep it in the system keyring where there is one.
+
+        ``token`` skips the dialog (tests). Returns the sentence shown to the user.
+        """
+        if token is None:
+            from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+            token, ok = QInputDialog.getText(
+                self,
+                self.tr("Hugging Face access token"),
+                self.tr("Token for gated models (leave empty to forget it):"),
+                QLineEdit.EchoMode.Password,
+            )
+            if not ok:
+                return ""
+        token = token.strip()
+        if hub.save_token(token or None):
+            message = (
+                self.tr("The token is kept in the system keyring.")
+                if token
+                else self.tr("The token was forgotten.")
+            )
+        elif token:
+            # No keyring here: the token lives only in this process, never in a plain file.
+            os.environ["HF_TOKEN"] = token
+            message = self.tr(
+                "There is no system keyring, so the token is used until you close the app."
+            )
+        else:
+            os.environ.pop("HF_TOKEN", None)
+            message = self.tr("The token was forgotten.")
+        self.host.banner.show_info(message)
+        return message
 
     @Slot()
     def open_model_card(self) -> None:

@@ -396,3 +396,17 @@ def test_shutdown_joins_every_thread_and_the_queue_comes_back(
     assert again.downloads.rows[paused].text(5) == "Paused"
     qtbot.waitUntil(lambda: state_of(again, running) is JobState.RUNNING, timeout=5000)
     assert "Downloads (2)" in again.tabs.tabText(2)
+
+
+def test_the_access_token_is_kept_for_the_session_without_a_keyring(
+    pane: ModelsPane, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    message = pane.discover.edit_token("hf_secret")
+    assert "until you close the app" in message or "keyring" in message
+    assert hub.get_token() == "hf_secret"
+    assert "hf_secret" not in "".join(
+        p.read_text(errors="ignore") for p in paths.config_dir().rglob("*") if p.is_file()
+    )
+    assert "forgotten" in pane.discover.edit_token("")
+    assert hub.get_token() is None
