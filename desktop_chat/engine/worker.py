@@ -6,6 +6,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -47,6 +48,20 @@ def resolve_n_ctx(requested: int, trained: int | None) -> int:
     limit = trained or DEFAULT_N_CTX
     wanted = requested if requested > 0 else DEFAULT_N_CTX
     return max(256, min(wanted, limit)) if limit >= 256 else limit
+
+
+def display_name(path: Path) -> str:
+    """The file's own name, which users recognise ("SmolLM2-135M-Instruct · Q4_1").
+
+    A GGUF's general.name is often a training-run label ("Smollm2 135M 8k Lc100K Mix1 Ep2").
+    """
+    stem = path.name.removesuffix(".gguf").removesuffix(".GGUF")
+    base, dot, quant = stem.rpartition(".")
+    return (
+        f"{base} · {quant}"
+        if dot and base and quant.upper().startswith(("Q", "IQ", "F", "BF"))
+        else stem
+    )
 
 
 def auto_gpu_layers(meta: GGUFInfo) -> int:
@@ -129,7 +144,7 @@ class EngineWorker(QObject):
         self._format = fmt
         self._info = ModelInfo(
             path=params.path,
-            name=meta.name,
+            name=display_name(params.path),
             architecture=meta.architecture,
             n_ctx=self._backend.n_ctx(),
             n_ctx_train=meta.context_length or 0,

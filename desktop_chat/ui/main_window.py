@@ -56,7 +56,7 @@ class MainWindow(QMainWindow):
         row.setSpacing(0)
         self.nav = QWidget()
         self.nav.setObjectName("navBar")
-        self.nav.setFixedWidth(190)
+        self.nav.setFixedWidth(204)
         nav_layout = QVBoxLayout(self.nav)
         nav_layout.setContentsMargins(8, 8, 8, 8)
         nav_layout.setSpacing(2)

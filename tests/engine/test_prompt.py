@@ -110,3 +110,11 @@ def test_ask_policy_refuses_with_a_sentence(backend: Backend) -> None:
     history = [ChatMessage("user", "word " * 600)]
     with pytest.raises(ContextOverflowError, match="no longer fits"):
         plan_prompt("", history, fmt, backend.tokenize, 512, 128, policy="ask")
+
+
+def test_models_are_named_after_their_files() -> None:
+    from desktop_chat.engine.worker import display_name
+
+    assert display_name(Path("SmolLM2-135M-Instruct.Q4_1.gguf")) == "SmolLM2-135M-Instruct · Q4_1"
+    assert display_name(Path("gemma-3-270m-q4_k_m.gguf")) == "gemma-3-270m-q4_k_m"
+    assert display_name(Path("Qwen2.5-0.5B-Instruct-Q4_K_M.gguf")) == "Qwen2.5-0.5B-Instruct-Q4_K_M"

@@ -21,7 +21,7 @@ def test_first_run_loads_the_starter_model(qtbot, desktop_app, smollm_path):
     with qtbot.waitSignal(desktop_app.client.model_loaded, timeout=180_000):
         desktop_app.start()
     assert desktop_app.chat.send_button.isEnabled()
-    assert "Smollm2" in desktop_app.chat.status_label.text()
+    assert "SmolLM2-135M-Instruct · Q4_1" in desktop_app.chat.status_label.text()
 
 
 def test_loading_state_is_visible(qtbot, desktop_app, smollm_path):
