@@ -58,7 +58,7 @@ def style_sheet(theme: str, font_size: int = 11) -> str:
     p = PALETTES[resolve(theme)]
     return f"""
 QWidget {{ color: {p["text"]}; font-size: {font_size}pt; }}
-QMainWindow, #chatPane, #transcript, #transcriptContent, QStackedWidget > QWidget {{
+QMainWindow, QDialog, #chatPane, #transcript, #transcriptContent, QStackedWidget > QWidget {{
     background: {p["bg"]};
 }}
 #navBar, #sidebar {{ background: {p["side"]}; border-right: 1px solid {p["border"]}; }}
