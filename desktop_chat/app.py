@@ -16,7 +16,7 @@ from desktop_chat.engine.client import EngineClient
 from desktop_chat.engine.types import ModelInfo
 from desktop_chat.models import starter
 from desktop_chat.profiles import Profile, ProfileError, ProfileStore
-from desktop_chat.store import open_store
+from desktop_chat.store import Store, StoreError, open_memory_store, open_store
 from desktop_chat.ui import theme
 from desktop_chat.ui.chat_pane import ChatPane
 from desktop_chat.ui.i18n import choose_language, install_translator
@@ -53,10 +53,13 @@ class DesktopChat(QObject):
         # Before any widget exists: tr() runs when widgets are built.
         install_translator(qapp, choose_language(self.settings.app.language))
         qapp.setApplicationDisplayName(self.tr("Desktop Chat"))
-        self.store, store_notice = open_store()
-        self.store.purge_deleted(0)  # leftovers of an Undo window the app did not outlive
+        self.store, store_notice = self._open_store()
         if store_notice:
             notices.append(store_notice)
+        try:
+            self.store.purge_deleted(0)  # leftovers of an Undo window the app did not outlive
+        except StoreError as error:  # e.g. another copy of the app holds the database
+            notices.append(str(error))
         self.profiles = ProfileStore()
         profile_notice = self.profiles.load()
         if profile_notice:
@@ -100,6 +103,21 @@ class DesktopChat(QObject):
         self.window.import_requested.connect(self.import_conversations)
         self.qapp.aboutToQuit.connect(self.shutdown)
         self._closed = False
+
+    def _open_store(self) -> tuple[Store, str | None]:
+        """The conversation store; when the file cannot be used, a session-only one and why.
+
+        The file is left exactly as it is (locked by another copy of the app, or written by a
+        newer version), so nothing in it is lost.
+        """
+        try:
+            return open_store()
+        except StoreError as error:
+            log.warning("conversation history unavailable: %s", error)
+            notice = self.tr(
+                "{error} Chats in this session will not be kept until the app is restarted."
+            ).format(error=error)
+            return open_memory_store(), notice
 
     # -- models ----------------------------------------------------------------------------
     def first_model(self) -> Path | None:
@@ -209,8 +227,6 @@ class DesktopChat(QObject):
         """Markdown or JSON, chosen by the file name; ``target`` skips the dialog (tests)."""
         from PySide6.QtWidgets import QFileDialog
 
-        from desktop_chat.store import StoreError
-
         ids = None
         if which == "current":
             if self.chat.conversation_id is None:
@@ -243,8 +259,6 @@ class DesktopChat(QObject):
     @Slot()
     def import_conversations(self, source: Path | None = None) -> list[int]:
         from PySide6.QtWidgets import QFileDialog
-
-        from desktop_chat.store import StoreError
 
         if source is None:
             name, _ = QFileDialog.getOpenFileName(
@@ -298,7 +312,6 @@ class DesktopChat(QObject):
         import shutil
 
         from desktop_chat import paths
-        from desktop_chat.store import open_store
 
         self.client.unload()
         self.chat.shutdown()
@@ -315,7 +328,7 @@ class DesktopChat(QObject):
                     location.unlink(missing_ok=True)
             except OSError as error:
                 failed.append(f"{location} ({error.strerror})")
-        self.store, _ = open_store()
+        self.store, _ = self._open_store()
         self.chat.store = self.store
         self.chat.sidebar.store = self.store
         self.chat.new_chat()

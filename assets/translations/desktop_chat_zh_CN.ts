@@ -59,10 +59,6 @@
             <translation>{used} / {total} 词元</translation>
         </message>
         <message>
-            <source>The answer could not be saved: {error}</source>
-            <translation>无法保存回答：{error}</translation>
-        </message>
-        <message>
             <source>Drop oldest turns</source>
             <translation>丢弃最早的对话轮次</translation>
         </message>
@@ -213,6 +209,10 @@ Start one with New chat (Ctrl+N).</source>
         <message>
             <source>Try the customer-service demo</source>
             <translation>试用客服演示</translation>
+        </message>
+        <message>
+            <source>{error} Chats in this session will not be kept until the app is restarted.</source>
+            <translation>{error} 在重新启动应用之前，本次会话中的聊天不会被保存。</translation>
         </message>
         <message>
             <source>The demo could not be set up: {error}</source>

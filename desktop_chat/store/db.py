@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from desktop_chat.store.errors import write_failed
 from desktop_chat.store.schema import SCHEMA_VERSION, migrate, user_version
 
 
@@ -79,13 +80,18 @@ class Database:
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         """BEGIN IMMEDIATE … COMMIT, rolled back on any exception."""
         with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
             try:
-                yield self._conn
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
+                self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._conn
+                except BaseException:
+                    self._conn.execute("ROLLBACK")
+                    raise
+                self._conn.execute("COMMIT")
+            except sqlite3.OperationalError as exc:
+                # Disk full, read-only folder, a lock held elsewhere: every caller gets the
+                # same sentence instead of a raw sqlite error escaping into the UI.
+                raise write_failed(exc) from exc
 
     @contextmanager
     def _locked(self) -> Iterator[sqlite3.Connection]:

@@ -21,3 +21,14 @@ class NewerDatabaseError(StoreError):
 
 class ArchiveError(StoreError):
     """An import file that is malformed or from a newer format; nothing was imported."""
+
+
+def write_failed(exc: Exception) -> DatabaseUnavailableError:
+    """The sentence for a write the database refused; nothing of the change was stored."""
+    reason = str(exc)
+    if "full" in reason.lower():
+        reason = "the disk is full"
+    return DatabaseUnavailableError(
+        f"The conversation could not be saved ({reason}). Free some disk space or close other "
+        "copies of desktop-chat; nothing already saved was lost."
+    )

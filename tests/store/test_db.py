@@ -124,3 +124,23 @@ def test_locked_database_is_not_moved_aside() -> None:
         holder.execute("ROLLBACK")
         holder.close()
     assert list(path.parent.glob("*.corrupt-*")) == []
+
+
+def test_a_refused_write_is_a_store_error_with_a_sentence(tmp_path) -> None:
+    import sqlite3
+
+    from desktop_chat.store import DatabaseUnavailableError, open_store
+
+    store, _ = open_store(tmp_path / "chats.sqlite3", timeout_s=0.1)
+    conversation = store.create_conversation("kept")
+    blocker = sqlite3.connect(tmp_path / "chats.sqlite3")
+    blocker.execute("BEGIN EXCLUSIVE")  # another process holding the database
+    try:
+        with pytest.raises(DatabaseUnavailableError, match="could not be saved"):
+            store.add_message(conversation.id, "user", "hello")
+    finally:
+        blocker.rollback()
+        blocker.close()
+    assert store.get_conversation(conversation.id).title == "kept"
+    store.add_message(conversation.id, "user", "hello")  # usable again once the lock is gone
+    store.close()

@@ -67,3 +67,36 @@ def test_delete_all_my_data(qtbot, ready_app):
     assert "deleted" in ready_app.settings_pane.banner.text
     assert ready_app.settings.generation == settings_mod.Settings().generation
     assert not paths.settings_file().exists() or ready_app.settings.app.current_model
+
+
+def test_history_held_by_another_copy_still_starts_and_loses_nothing(qtbot, qapp, smollm_path):
+    import sqlite3
+
+    from desktop_chat.store import open_store
+
+    store, _ = open_store()
+    kept = store.create_conversation("from the other copy")
+    store.delete_conversation(kept.id)  # a purge is due at start-up, and must not crash it
+    store.restore_conversation(kept.id)
+    store.close()
+    blocker = sqlite3.connect(paths.database_file(), timeout=0.1)
+    blocker.execute("BEGIN EXCLUSIVE")  # the other copy is writing
+    from desktop_chat.app import DesktopChat
+
+    try:
+        app = DesktopChat(qapp)
+        qtbot.addWidget(app.window)
+        try:
+            assert [c.title for c in app.store.list_conversations()] == ["from the other copy"]
+            with qtbot.waitSignal(app.client.model_loaded, timeout=180_000):
+                app.load_model(smollm_path)
+            app.chat.composer.setPlainText("Will this be saved?")
+            app.chat.on_send_clicked()
+            assert "could not be saved" in app.chat.banner.text
+            assert app.chat.composer.toPlainText() == "Will this be saved?"  # nothing lost
+        finally:
+            app.window.close()
+            app.shutdown()
+    finally:
+        blocker.rollback()
+        blocker.close()
