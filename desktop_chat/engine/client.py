@@ -37,6 +37,7 @@ class EngineClient(QObject):
     finished = Signal(int, object)
     failed = Signal(int, str)
     cancelled = Signal(int, object)
+    context_full = Signal(int)  # the "ask" policy refused this request; failed follows
 
     _load_requested = Signal(int, object)
     _generate_requested = Signal(int, object, object)
@@ -61,6 +62,7 @@ class EngineClient(QObject):
         self._worker.finished.connect(self._on_finished)
         self._worker.failed.connect(self._on_failed)
         self._worker.cancelled.connect(self._on_cancelled)
+        self._worker.context_full.connect(self.context_full)
         self._thread.start()
         self.model: ModelInfo | None = None
         self.loading_id = 0

@@ -17,6 +17,7 @@ from desktop_chat.engine.chat_formats import TemplateError
 from desktop_chat.engine.prompt import FormatChoice, choose_format, plan_prompt
 from desktop_chat.engine.types import (
     ChatRequest,
+    ContextOverflowError,
     EngineError,
     GenerationCancelled,
     GenerationStats,
@@ -88,6 +89,9 @@ class EngineWorker(QObject):
     finished = Signal(int, object)  # GenerationStats
     failed = Signal(int, str)
     cancelled = Signal(int, object)  # GenerationStats
+    # Emitted just before ``failed`` when the "ask" policy refused an over-long prompt, so
+    # the GUI can offer to drop old turns without reading the sentence.
+    context_full = Signal(int)
 
     def __init__(self) -> None:
         super().__init__()
@@ -247,6 +251,9 @@ class EngineWorker(QObject):
         except GenerationCancelled:
             stats.stop_reason = StopReason.STOPPED
             terminal = ("cancelled", stats)
+        except ContextOverflowError as error:
+            self.context_full.emit(request_id)
+            terminal = ("failed", str(error))
         except (EngineError, TemplateError) as error:
             terminal = ("failed", str(error))
         except Exception as error:

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -27,36 +24,19 @@ from desktop_chat.engine.types import (
     GenerationStats,
     ModelInfo,
     PromptInfo,
-    StopReason,
 )
 from desktop_chat.profiles import Profile
 from desktop_chat.store import Message, Store, StoreError, title_from_text
+from desktop_chat.store.answers import SAVE_INTERVAL_S, AnswerWriter, StreamingAnswer
 from desktop_chat.turns import build_turn
 from desktop_chat.ui.banner import Banner
 from desktop_chat.ui.composer import Composer
 from desktop_chat.ui.message_actions import MessageActions
 from desktop_chat.ui.sidebar import ConversationSidebar
+from desktop_chat.ui.suggestion_bar import SuggestionBar
 from desktop_chat.ui.transcript import PAGE_SIZE, Transcript
 
 log = logging.getLogger(__name__)
-
-SAVE_INTERVAL_S = 0.5  # the answer on disk is never more than this behind the screen
-
-
-@dataclass
-class _Stream:
-    """One answer being generated, and where it is saved, whichever chat is on screen."""
-
-    conversation_id: int
-    message_id: int
-    base: str = ""  # text already there when continuing a cut-off answer
-    parts: list[str] = field(default_factory=list)
-    saved_at: float = 0.0
-    citations: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def text(self) -> str:
-        return self.base + "".join(self.parts)
 
 
 class ChatPane(QWidget):
@@ -85,7 +65,9 @@ class ChatPane(QWidget):
         self.conversation_id: int | None = None
         self.thread: list[Message] = []
         self.request_id = 0
-        self._streams: dict[int, _Stream] = {}
+        self.answers = AnswerWriter(store)
+        self._streams: dict[int, StreamingAnswer] = {}
+        self._context_full: set[int] = set()
         self._window_start: dict[int, int] = {}
         self._model_ready = False
         self._shown_from = 0
@@ -102,10 +84,7 @@ class ChatPane(QWidget):
         self.context_label = QLabel()
         self.context_label.setObjectName("statusLine")
         self.transcript = Transcript(self)
-        self.suggestions = QWidget()
-        self.suggestions.setObjectName("suggestions")
-        self._suggestion_row = QHBoxLayout(self.suggestions)
-        self._suggestion_row.setContentsMargins(24, 0, 24, 0)
+        self.suggestions = SuggestionBar()
         self.composer = Composer(self)
         self.send_button = QPushButton(self.tr("Send"))
         self.send_button.setObjectName("sendButton")
@@ -160,6 +139,7 @@ class ChatPane(QWidget):
         self.sidebar.new_chat_requested.connect(self.new_chat)
         self.sidebar.conversation_deleted.connect(self._on_conversation_deleted)
         self.sidebar.search_hit_activated.connect(self.open_search_hit)
+        self.suggestions.asked.connect(self._ask_suggestion)
         self.transcript.message_action.connect(self.actions.run)
         self.transcript.load_earlier_requested.connect(self._show_earlier)
 
@@ -168,6 +148,7 @@ class ChatPane(QWidget):
         client.finished.connect(self._on_finished)
         client.cancelled.connect(self._on_cancelled)
         client.failed.connect(self._on_failed)
+        client.context_full.connect(self._context_full.add)
         self._save_timer = QTimer(self)
         self._save_timer.setInterval(int(SAVE_INTERVAL_S * 1000))
         self._save_timer.timeout.connect(self._save_streams)
@@ -227,10 +208,6 @@ class ChatPane(QWidget):
         self._show_welcome()
 
     def _show_welcome(self) -> None:
-        while self._suggestion_row.count():
-            item = self._suggestion_row.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
         profile = self.profile
         title = ""
         if self.conversation_id is not None:
@@ -254,13 +231,7 @@ class ChatPane(QWidget):
                 "<p>{model} runs on this computer. Nothing you type leaves it.</p>"
             ).format(model=model)
         self.transcript.set_placeholder(html)
-        for question in profile.suggestions if profile else ():
-            button = QPushButton(question)
-            button.setObjectName("suggestionButton")
-            button.clicked.connect(lambda _=False, q=question: self._ask_suggestion(q))
-            self._suggestion_row.addWidget(button)
-        self._suggestion_row.addStretch(1)
-        self.suggestions.setVisible(bool(profile and profile.suggestions))
+        self.suggestions.set_questions(profile.suggestions if profile else ())
 
     def add_header_widget(self, widget: QWidget) -> None:
         self._header_row.insertWidget(1, widget)
@@ -475,28 +446,25 @@ class ChatPane(QWidget):
             self.banner.show_info(turn.notice)
         else:
             self.banner.hide()
+        try:
+            if continue_message is not None:
+                stream = self.answers.resume(continue_message)
+            else:
+                stream = self.answers.start(
+                    self.conversation_id,
+                    question_id,
+                    model=self.client.model.name if self.client.model else None,
+                    citations=turn.citations,
+                )
+        except StoreError as error:
+            self.banner.show_error(str(error))
+            return 0
         if continue_message is not None:
-            stream = _Stream(
-                self.conversation_id, continue_message.id, base=continue_message.content
-            )
-            stream.citations = list(continue_message.citations)
-            self.store.update_message(continue_message.id, complete=False)
             view = next(
-                (v for v in self.transcript.views if v.message_id == continue_message.id), None
+                (v for v in self.transcript.views if v.message_id == stream.message_id), None
             )
             if view is not None:
                 self.transcript.remove_view(view)
-        else:
-            placeholder = self.store.add_message(
-                self.conversation_id,
-                "assistant",
-                "",
-                parent_id=question_id,
-                complete=False,
-                model=self.client.model.name if self.client.model else None,
-                citations=turn.citations,
-            )
-            stream = _Stream(self.conversation_id, placeholder.id, citations=turn.citations)
         self.transcript.begin_stream().set_text(stream.text)
         self.request_id = self.client.generate(turn.request)
         self._streams[self.request_id] = stream
@@ -535,26 +503,24 @@ class ChatPane(QWidget):
         stream = self._streams.get(request_id)
         if stream is None:
             return
-        stream.parts.append(text)
+        stream.add(text)
         if request_id == self.request_id:  # another chat's tokens never reach this view
             self.transcript.append_stream(text)
 
     @Slot()
     def _save_streams(self) -> None:
-        now = time.monotonic()
         for stream in self._streams.values():
-            if stream.parts and now - stream.saved_at >= SAVE_INTERVAL_S:
-                self._write(stream)
-                stream.saved_at = now
+            self._store_safely(self.answers.save_due, stream)
 
-    def _write(self, stream: _Stream, **final: Any) -> None:
+    def _store_safely(self, write: Callable[..., None], *args: object) -> bool:
+        """Run a store write; a refusal becomes the banner's sentence, the text stays in memory."""
         try:
-            self.store.update_message(stream.message_id, content=stream.text, **final)
+            write(*args)
         except StoreError as error:
             log.warning("could not save the answer: %s", error)
-            self.banner.show_error(
-                self.tr("The answer could not be saved: {error}").format(error=error)
-            )
+            self.banner.show_error(str(error))
+            return False
+        return True
 
     @Slot(int, object)
     def _on_finished(self, request_id: int, stats: GenerationStats) -> None:
@@ -569,17 +535,7 @@ class ChatPane(QWidget):
         if stream is None:
             return
         shown = request_id == self.request_id
-        if stream.text:
-            self._write(
-                stream,
-                complete=True,
-                stop_reason=str(stats.stop_reason),
-                tokens=stats.completion_tokens,
-                ttft_s=stats.ttft_s,
-                tokens_per_s=stats.tokens_per_s,
-            )
-        else:
-            self._discard(stream)
+        self._store_safely(self.answers.finish, stream, stats)
         self.last_stats = stats
         if shown:
             self.transcript.end_stream(stream.text)
@@ -597,30 +553,19 @@ class ChatPane(QWidget):
         self._update_controls()
         self.turn_finished.emit(request_id, stats)
 
-    def _discard(self, stream: _Stream) -> None:
-        """An answer that produced nothing is not kept (a continued one keeps its text)."""
-        if stream.base:
-            self.store.update_message(stream.message_id, complete=True)
-            return
-        try:
-            self.store.delete_message(stream.message_id)
-        except StoreError:
-            log.exception("could not remove an empty answer")
-
     @Slot(int, str)
     def _on_failed(self, request_id: int, message: str) -> None:
         stream = self._streams.pop(request_id, None)
+        context_full = request_id in self._context_full
+        self._context_full.discard(request_id)
         if stream is None:
             return
-        if stream.text:
-            self._write(stream, complete=False, stop_reason=str(StopReason.ERROR))
-        else:
-            self._discard(stream)
+        self._store_safely(self.answers.fail, stream)
         if request_id == self.request_id:
             self.transcript.end_stream(stream.text)
             self.request_id = 0
             self.reload_thread()
-            if "no longer fits" in message:
+            if context_full:
                 self.banner.show_error(message, self.tr("Drop oldest turns"), "drop_oldest")
             else:
                 self.banner.show_error(message)
@@ -651,8 +596,7 @@ class ChatPane(QWidget):
         """Write whatever is streaming before the engine stops; called at app exit."""
         self._save_timer.stop()
         for stream in self._streams.values():
-            if stream.text:
-                self._write(stream, complete=False, stop_reason=str(StopReason.STOPPED))
+            self._store_safely(self.answers.abandon, stream)
         # The engine's last events arrive after the store is closed; they find nothing to do.
         self._streams.clear()
         self.request_id = 0
