@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -111,8 +112,6 @@ def shown_citations(
     Every passage the model saw stays stored with the message; showing all of them under a
     one-line answer would bury the one that matters.
     """
-    import re
-
     cited = sorted({int(n) for n in re.findall(r"\[(\d{1,2})\]", answer)})
     chosen = [citations[n - 1] for n in cited if 1 <= n <= len(citations)]
     if chosen:

@@ -11,7 +11,7 @@ from PySide6.QtCore import QElapsedTimer, QTimer
 
 from desktop_chat import settings as settings_mod
 from desktop_chat.bench.report import Figure
-from desktop_chat.engine.backend import Backend
+from desktop_chat.engine.backend import Backend, completion_kwargs
 from desktop_chat.engine.prompt import choose_format, plan_prompt
 from desktop_chat.engine.types import ChatMessage, GenParams, LoadParams
 from desktop_chat.models.gguf_info import read_gguf_info
@@ -40,19 +40,10 @@ def raw_tokens_per_s(model: Path, n_threads: int) -> tuple[float, int]:
         )
         plan = plan_prompt(SYSTEM, [ChatMessage("user", PROMPT)], fmt, backend.tokenize, N_CTX, 256)
         llm = backend.raw_llama()
-        gen = _gen()
         times: list[float] = []
+        # The same sampling arguments as the engine, without the engine around them.
         stream: Any = llm.create_completion(
-            plan.tokens,
-            max_tokens=gen.max_tokens,
-            temperature=gen.temperature,
-            top_p=gen.top_p,
-            top_k=gen.top_k,
-            min_p=gen.min_p,
-            repeat_penalty=gen.repeat_penalty,
-            stop=list(plan.stop),
-            seed=gen.seed,
-            stream=True,
+            plan.tokens, **completion_kwargs(_gen(), plan.stop, N_CTX - len(plan.tokens))
         )
         for chunk in stream:
             if chunk["choices"][0].get("text"):
@@ -76,12 +67,12 @@ def app_tokens_per_s(  # type: ignore[no-untyped-def]
     app.settings = settings_mod.with_value(app.settings, "generation.temperature", 0.8)
     app.settings = settings_mod.with_value(app.settings, "generation.system_prompt", SYSTEM)
     app.chat.new_chat()
-    arrivals: list[tuple[float, int]] = []
+    arrivals: list[float] = []
     done: list[object] = []
 
     def on_chunk(request_id: int, text: str) -> None:
         if request_id == app.chat.request_id:
-            arrivals.append((time.perf_counter(), 0))
+            arrivals.append(time.perf_counter())
 
     app.client.chunk.connect(on_chunk)
     app.chat.turn_finished.connect(lambda _i, stats: done.append(stats))
@@ -104,7 +95,7 @@ def app_tokens_per_s(  # type: ignore[no-untyped-def]
     stats = done[0]
     tokens = stats.completion_tokens  # type: ignore[attr-defined]
     # The first chunk carries one token; the batches after it carry the rest.
-    span = arrivals[-1][0] - arrivals[0][0] if len(arrivals) > 1 else 0.0
+    span = arrivals[-1] - arrivals[0] if len(arrivals) > 1 else 0.0
     rate = (tokens - 1) / span if span > 0 else 0.0
     stall = max(gaps[1:] or [0.0])
     return rate, tokens, stall

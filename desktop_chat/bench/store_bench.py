@@ -7,6 +7,7 @@ import statistics
 import time
 from pathlib import Path
 
+from desktop_chat import settings as settings_mod
 from desktop_chat.bench.report import Figure
 from desktop_chat.engine.client import EngineClient
 from desktop_chat.engine.types import (
@@ -84,7 +85,7 @@ def attention_floor(model: Path, cached: int = 2500, new: int = 300) -> float:
 
     backend = Backend()
     try:
-        backend.load(LoadParams(path=model), 4096, settings_cores(), 0)
+        backend.load(LoadParams(path=model), 4096, settings_mod.physical_cores(), 0)
         llm = backend.raw_llama()
         context = backend.tokenize(FILLER * 60, True)[:cached]
         fresh = backend.tokenize(_question(99) * 3, False)[:new]
@@ -102,12 +103,6 @@ def attention_floor(model: Path, cached: int = 2500, new: int = 300) -> float:
         return statistics.median(warm) / statistics.median(cold)
     finally:
         backend.close()
-
-
-def settings_cores() -> int:
-    from desktop_chat import settings as settings_mod
-
-    return settings_mod.physical_cores()
 
 
 def first_token_figures(model: Path) -> list[Figure]:

@@ -6,6 +6,7 @@ import contextlib
 import ctypes
 import io
 import logging
+import os
 import threading
 import time
 from collections.abc import Generator, Sequence
@@ -87,6 +88,21 @@ def gpu_offload_supported() -> bool:
 
 def llama_cpp_version() -> str:
     return str(getattr(llama_cpp, "__version__", "unknown"))
+
+
+def completion_kwargs(gen: GenParams, stop: Sequence[str], room: int) -> dict[str, Any]:
+    """llama-cpp-python's streaming arguments for ``gen``; ``room`` is what the window has left."""
+    return {
+        "max_tokens": max(1, min(gen.max_tokens, room)),
+        "temperature": gen.temperature,
+        "top_p": gen.top_p,
+        "top_k": gen.top_k,
+        "min_p": gen.min_p,
+        "repeat_penalty": gen.repeat_penalty,
+        "stop": list(stop) + list(gen.stop),
+        "seed": gen.seed if gen.seed >= 0 else int.from_bytes(os.urandom(4), "little"),
+        "stream": True,
+    }
 
 
 @dataclass
@@ -200,21 +216,9 @@ class Backend:
         llama.cpp through the abort callback; an abort there raises GenerationCancelled.
         """
         llm = self._require()
-        room = llm.n_ctx() - len(prompt_tokens)
-        max_tokens = max(1, min(gen.max_tokens, room))
-        seed = gen.seed if gen.seed >= 0 else int.from_bytes(__import__("os").urandom(4), "little")
         self._abort = abort
         pieces: Any = llm.create_completion(
-            list(prompt_tokens),
-            max_tokens=max_tokens,
-            temperature=gen.temperature,
-            top_p=gen.top_p,
-            top_k=gen.top_k,
-            min_p=gen.min_p,
-            repeat_penalty=gen.repeat_penalty,
-            stop=list(stop) + list(gen.stop),
-            seed=seed,
-            stream=True,
+            list(prompt_tokens), **completion_kwargs(gen, stop, llm.n_ctx() - len(prompt_tokens))
         )
         result = StreamResult()
         first = True

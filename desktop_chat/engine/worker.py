@@ -28,20 +28,13 @@ from desktop_chat.engine.types import (
     StopReason,
 )
 from desktop_chat.models.gguf_info import GGUFInfo, InvalidModelFile, read_gguf_info
+from desktop_chat.settings import physical_cores
 
 log = logging.getLogger(__name__)
 
 DEFAULT_N_CTX = 4096
 CHUNK_INTERVAL_S = 0.016  # batch tokens so a fast model does not flood the GUI event queue
 STATE_CACHE_SIZE = 3
-
-
-def physical_cores() -> int:
-    import os
-
-    import psutil
-
-    return max(1, psutil.cpu_count(logical=False) or os.cpu_count() or 1)
 
 
 def resolve_n_ctx(requested: int, trained: int | None) -> int:

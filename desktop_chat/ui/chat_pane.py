@@ -72,7 +72,6 @@ class ChatPane(QWidget):
         self._model_ready = False
         self._shown_from = 0
         self._last_question = 0
-        self.last_stats: GenerationStats | None = None
 
         self.sidebar = ConversationSidebar(store)
         self.banner = Banner(self)
@@ -536,7 +535,6 @@ class ChatPane(QWidget):
             return
         shown = request_id == self.request_id
         self._store_safely(self.answers.finish, stream, stats)
-        self.last_stats = stats
         if shown:
             self.transcript.end_stream(stream.text)
             self.request_id = 0
@@ -601,7 +599,3 @@ class ChatPane(QWidget):
         self._streams.clear()
         self.request_id = 0
         self.sidebar.flush_pending_delete()
-
-    @property
-    def history(self) -> list[ChatMessage]:
-        return [ChatMessage(m.role, m.content) for m in self.thread]

@@ -305,12 +305,16 @@ class ConversationSidebar(QWidget):
         self.undo_strip.show()
         self._undo_timer.start(self.undo_ms)
 
+    def _take_pending_delete(self) -> int | None:
+        """End the undo window, returning the conversation that was waiting in it."""
+        conversation_id, self._pending_delete = self._pending_delete, None
+        self._undo_timer.stop()
+        self.undo_strip.hide()
+        return conversation_id
+
     @Slot()
     def undo_delete(self) -> None:
-        conversation_id = self._pending_delete
-        self._undo_timer.stop()
-        self._pending_delete = None
-        self.undo_strip.hide()
+        conversation_id = self._take_pending_delete()
         if conversation_id is None:
             return
         try:
@@ -328,10 +332,7 @@ class ConversationSidebar(QWidget):
     @Slot()
     def flush_pending_delete(self) -> None:
         """Purge the conversation waiting in the undo strip now (also call this at quit)."""
-        conversation_id = self._pending_delete
-        self._undo_timer.stop()
-        self._pending_delete = None
-        self.undo_strip.hide()
+        conversation_id = self._take_pending_delete()
         if conversation_id is None:
             return
         try:
