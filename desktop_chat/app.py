@@ -11,21 +11,21 @@ from PySide6.QtWidgets import QApplication
 
 from desktop_chat import logs
 from desktop_chat import settings as settings_mod
+from desktop_chat.chat.profiles import Profile, ProfileError, ProfileStore
 from desktop_chat.engine import backend
 from desktop_chat.engine.client import EngineClient
 from desktop_chat.engine.types import ModelInfo
 from desktop_chat.models import starter
-from desktop_chat.profiles import Profile, ProfileError, ProfileStore
 from desktop_chat.store import Store, StoreError, open_memory_store, open_store
-from desktop_chat.ui import theme
-from desktop_chat.ui.chat_pane import ChatPane
-from desktop_chat.ui.i18n import choose_language, install_translator
-from desktop_chat.ui.kb_worker import KbIndexer
-from desktop_chat.ui.knowledge_pane import KnowledgePane
-from desktop_chat.ui.main_window import MainWindow
-from desktop_chat.ui.models_pane import ModelsPane
-from desktop_chat.ui.profiles_dialog import ProfilePicker, ProfilesDialog
-from desktop_chat.ui.settings_pane import SettingsPane
+from desktop_chat.ui.chat.pane import ChatPane
+from desktop_chat.ui.knowledge.indexer import KbIndexer
+from desktop_chat.ui.knowledge.pane import KnowledgePane
+from desktop_chat.ui.models.pane import ModelsPane
+from desktop_chat.ui.settings.pane import SettingsPane
+from desktop_chat.ui.settings.profiles import ProfilePicker, ProfilesDialog
+from desktop_chat.ui.shell import theme
+from desktop_chat.ui.shell.i18n import choose_language, install_translator
+from desktop_chat.ui.shell.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 

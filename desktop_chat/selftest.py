@@ -10,7 +10,7 @@ from typing import Any
 
 from desktop_chat import paths
 from desktop_chat import settings as settings_mod
-from desktop_chat.qt_wait import wait_until
+from desktop_chat.bench.qt_wait import wait_until
 
 PROMPT = "Write a short story about a robot who learns to paint. Use at least five sentences."
 STOP_PROMPT = "List twenty fruits, one per line, with a sentence about each."

@@ -84,6 +84,6 @@ def no_dangling_engine_thread():
     client_module = sys.modules.get("desktop_chat.engine.client")
     if client_module is not None:
         assert client_module.running_engine_threads() == 0, "an EngineClient was not shut down"
-    indexer_module = sys.modules.get("desktop_chat.ui.kb_worker")
+    indexer_module = sys.modules.get("desktop_chat.ui.knowledge.indexer")
     if indexer_module is not None:
         assert indexer_module.running_indexer_threads() == 0, "a KbIndexer was not shut down"

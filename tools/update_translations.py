@@ -32,7 +32,7 @@ Message = tuple[str, str]  # (context, source)
 
 
 def source_files() -> list[Path]:
-    return [*sorted((PACKAGE / "ui").glob("*.py")), PACKAGE / "app.py"]
+    return [*sorted((PACKAGE / "ui").rglob("*.py")), PACKAGE / "app.py"]
 
 
 def qt_tool(name: str) -> str:

@@ -10,12 +10,12 @@ from typing import Any
 from PySide6.QtCore import QElapsedTimer, QTimer
 
 from desktop_chat import settings as settings_mod
+from desktop_chat.bench.qt_wait import wait_until
 from desktop_chat.bench.report import Figure
 from desktop_chat.engine.backend import Backend, completion_kwargs
 from desktop_chat.engine.prompt import choose_format, plan_prompt
 from desktop_chat.engine.types import ChatMessage, GenParams, LoadParams
 from desktop_chat.models.gguf_info import read_gguf_info
-from desktop_chat.qt_wait import wait_until
 
 PROMPT = "Write a long story about a lighthouse keeper and a storm. Use many details."
 SYSTEM = "You are a helpful assistant."

@@ -8,10 +8,10 @@ from pathlib import Path
 import psutil
 from PySide6.QtCore import QCoreApplication
 
+from desktop_chat.bench.qt_wait import wait_until
 from desktop_chat.bench.report import Figure
 from desktop_chat.engine.client import EngineClient
 from desktop_chat.engine.types import LoadParams
-from desktop_chat.qt_wait import wait_until
 
 
 def _load(client: EngineClient, path: Path) -> None:

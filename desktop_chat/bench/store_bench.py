@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from desktop_chat import settings as settings_mod
+from desktop_chat.bench.qt_wait import wait_until
 from desktop_chat.bench.report import Figure
 from desktop_chat.engine.client import EngineClient
 from desktop_chat.engine.types import (
@@ -17,7 +18,6 @@ from desktop_chat.engine.types import (
     GenParams,
     LoadParams,
 )
-from desktop_chat.qt_wait import wait_until
 
 # Each question is about 250 tokens, so ten turns make a chat of about 3,000 tokens.
 FILLER = (

@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _kb_figures(figure: Any) -> list[Any]:
-    from desktop_chat.kb import bench as kb_bench
+    from desktop_chat.bench import kb_bench
 
     recall = kb_bench.retrieval_recall(k=3)
     index = kb_bench.indexing_time(passages=10_000)

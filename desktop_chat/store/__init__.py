@@ -9,7 +9,6 @@ from desktop_chat.store.errors import (
     StoreError,
 )
 from desktop_chat.store.grouping import Group, group_conversations, group_of, title_from_text
-from desktop_chat.store.opening import Store, open_memory_store, open_store
 from desktop_chat.store.records import (
     UNSET,
     ContextPolicy,
@@ -21,6 +20,7 @@ from desktop_chat.store.records import (
     StopReason,
 )
 from desktop_chat.store.schema import SCHEMA_VERSION
+from desktop_chat.store.store import Store, open_memory_store, open_store
 
 __all__ = [
     "ARCHIVE_FORMAT",

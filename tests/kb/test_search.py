@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from desktop_chat.kb import bench, library
+from desktop_chat.bench import kb_bench as bench
+from desktop_chat.kb import library
 from desktop_chat.kb.index import KnowledgeBase
 from desktop_chat.kb.text import stem
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from desktop_chat import paths
 from desktop_chat.store import open_store
-from desktop_chat.store.integrity import database_problems
+from tests.store.crash_writer import database_problems
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,7 +28,7 @@ def test_killed_while_streaming_keeps_every_saved_write(tmp_path: Path) -> None:
     path = tmp_path / "crash.sqlite3"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     child = subprocess.Popen(
-        [sys.executable, "-m", "desktop_chat.store.integrity", "stream", str(path)],
+        [sys.executable, "-m", "tests.store.crash_writer", "stream", str(path)],
         stdout=subprocess.PIPE,
         text=True,
         env=env,

@@ -8,7 +8,7 @@ import pytest
 
 from desktop_chat import paths
 from desktop_chat import settings as settings_mod
-from desktop_chat.ui.i18n import remove_translators
+from desktop_chat.ui.shell.i18n import remove_translators
 
 
 def test_the_window_speaks_chinese_when_asked(qtbot, qapp):

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat import settings as settings_mod
-from desktop_chat.ui import i18n
+from desktop_chat.ui.shell import i18n
 
 ROOT = Path(__file__).resolve().parents[2]
 TS_FILE = ROOT / "assets" / "translations" / "desktop_chat_zh_CN.ts"

@@ -1,0 +1,123 @@
+"""What the model is asked for one turn: settings, profile and knowledge base in a ChatRequest."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from desktop_chat import settings as settings_mod
+from desktop_chat.chat.profiles import Profile
+from desktop_chat.engine.types import ChatMessage, ChatRequest
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Turn:
+    request: ChatRequest
+    citations: list[dict[str, Any]] = field(default_factory=list)
+    notice: str = ""  # e.g. the knowledge base is missing or empty
+
+
+def profile_settings(base: settings_mod.Settings, profile: Profile | None) -> settings_mod.Settings:
+    """Apply a profile's generation overrides; a bad value is skipped, never fatal."""
+    if profile is None:
+        return base
+    result = base
+    for key, value in profile.generation.items():
+        try:
+            result = settings_mod.with_value(result, f"generation.{key}", value)
+        except settings_mod.SettingsError:
+            log.warning("profile %s: ignoring %s=%r", profile.id, key, value)
+    return result
+
+
+def _ground(profile: Profile, question: str, system: str) -> tuple[str, list[dict[str, Any]], str]:
+    from desktop_chat.kb import grounding, library
+    from desktop_chat.kb.index import KbError
+
+    name = profile.knowledge_base or ""
+    try:
+        if name == library.DEMO_KB_NAME:
+            library.ensure_demo_kb()
+        with library.open_kb(name) as kb:
+            if kb.stats().passages == 0:
+                return system, [], f"The knowledge base “{name}” is empty. Add documents to it."
+            text, passages = grounding.ground(kb, question, base_prompt=system)
+    except (KbError, OSError) as error:
+        return system, [], f"The knowledge base “{name}” could not be used: {error}"
+    citations = [
+        {
+            "id": p.id,
+            "source": p.source,
+            "title": p.title,
+            "section": p.section,
+            "text": p.text,
+            "score": p.score,
+        }
+        for p in passages
+    ]
+    return text, citations, ""
+
+
+def build_turn(
+    settings: settings_mod.Settings,
+    history: Sequence[ChatMessage],
+    *,
+    model_key: str | None,
+    profile: Profile | None = None,
+    conversation_overrides: Mapping[str, Any] | None = None,
+    conversation_key: str = "",
+    min_start: int = 0,
+    continue_last: bool = False,
+    policy: str | None = None,
+) -> Turn:
+    """Everything the engine needs for the next answer, and the passages it will cite."""
+    effective = settings_mod.effective(
+        profile_settings(settings, profile), model_key, conversation_overrides
+    )
+    system = effective.generation.system_prompt
+    if profile is not None and profile.system_prompt:
+        system = profile.system_prompt
+    citations: list[dict[str, Any]] = []
+    notice = ""
+    last_question = next((m.content for m in reversed(history) if m.role == "user"), "")
+    if profile is not None and profile.knowledge_base and last_question and not continue_last:
+        system, citations, notice = _ground(profile, last_question, system)
+    request = ChatRequest(
+        history=tuple(history),
+        system=system,
+        gen=settings_mod.to_gen_params(effective),
+        policy=policy or effective.app.context_policy,
+        conversation_key=conversation_key,
+        min_start=min_start,
+        continue_last=continue_last,
+    )
+    if citations:
+        # Grounded answers should stick to the passages, whatever the global temperature.
+        request = replace(
+            request, gen=replace(request.gen, temperature=min(request.gen.temperature, 0.3))
+        )
+    return Turn(request, citations, notice)
+
+
+def shown_citations(
+    answer: str, citations: list[dict[str, Any]], limit: int = 3
+) -> list[dict[str, Any]]:
+    """The sources to show under an answer: those it cites as [n], else the best few.
+
+    Every passage the model saw stays stored with the message; showing all of them under a
+    one-line answer would bury the one that matters.
+    """
+    cited = sorted({int(n) for n in re.findall(r"\[(\d{1,2})\]", answer)})
+    chosen = [citations[n - 1] for n in cited if 1 <= n <= len(citations)]
+    if chosen:
+        return chosen[:limit]
+    if not citations:
+        return []
+    best = max(float(c.get("score") or 0.0) for c in citations)
+    strong = [c for c in citations if float(c.get("score") or 0.0) >= best * 0.5]
+    return strong[:limit]

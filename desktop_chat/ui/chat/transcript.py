@@ -1,0 +1,163 @@
+"""The scrolling list of messages, with streamed text flushed on a timer, not per token."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+
+from desktop_chat.ui.chat.message_view import MessageView
+
+FLUSH_INTERVAL_MS = 40
+# Only the newest messages get widgets; older ones come in pages as the user scrolls up.
+PAGE_SIZE = 40
+
+
+class Transcript(QScrollArea):
+    """Shows messages; keeps the view pinned to the bottom while the user has not scrolled up."""
+
+    load_earlier_requested = Signal()
+    message_action = Signal(str, object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("transcript")
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._content = QWidget()
+        self._content.setObjectName("transcriptContent")
+        self._layout = QVBoxLayout(self._content)
+        self._layout.setContentsMargins(24, 16, 24, 16)
+        self._layout.setSpacing(12)
+        self._earlier = QPushButton(self.tr("Show earlier messages"))
+        self._earlier.setObjectName("linkButton")
+        self._earlier.hide()
+        self._earlier.clicked.connect(self.load_earlier_requested)
+        self._layout.addWidget(self._earlier, 0, Qt.AlignmentFlag.AlignHCenter)
+        self._placeholder = QLabel()
+        self._placeholder.setObjectName("placeholder")
+        self._placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._placeholder.setWordWrap(True)
+        self._layout.addWidget(self._placeholder)
+        self._layout.addStretch(1)
+        self.setWidget(self._content)
+        self.views: list[MessageView] = []
+        self.theme = "light"
+        self.max_width = 860
+
+        self._pending: list[str] = []
+        self._streaming: MessageView | None = None
+        self._stick_to_bottom = True
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setInterval(FLUSH_INTERVAL_MS)
+        self._flush_timer.timeout.connect(self.flush)
+        self.verticalScrollBar().rangeChanged.connect(self._on_range_changed)
+        self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
+
+    # -- content ---------------------------------------------------------------------------
+    def clear(self) -> None:
+        self.flush()
+        self._flush_timer.stop()
+        self._streaming = None
+        for view in self.views:
+            self._layout.removeWidget(view)
+            view.deleteLater()
+        self.views.clear()
+        self._stick_to_bottom = True
+
+    def set_placeholder(self, html: str) -> None:
+        self._placeholder.setText(html)
+        self._placeholder.setVisible(bool(html) and not self.views)
+
+    def set_has_earlier(self, has_earlier: bool) -> None:
+        self._earlier.setVisible(has_earlier)
+
+    def add_message(self, role: str, text: str, *, streaming: bool = False) -> MessageView:
+        view = MessageView(role, text, theme=self.theme, streaming=streaming)
+        view.setMaximumWidth(self.max_width)
+        view.action_requested.connect(self.message_action)
+        # Index: after the "earlier" button and placeholder, before the stretch.
+        self._layout.insertWidget(self._layout.count() - 1, view)
+        self.views.append(view)
+        self._placeholder.hide()
+        self._stick_to_bottom = True
+        return view
+
+    def prepend_messages(self, items: list[tuple[str, str]]) -> list[MessageView]:
+        """Insert older messages above the current ones, keeping the reader's place."""
+        bar = self.verticalScrollBar()
+        from_bottom = bar.maximum() - bar.value()
+        created = []
+        for offset, (role, text) in enumerate(items):
+            view = MessageView(role, text, theme=self.theme)
+            view.setMaximumWidth(self.max_width)
+            view.action_requested.connect(self.message_action)
+            self._layout.insertWidget(2 + offset, view)
+            created.append(view)
+        self.views[:0] = created
+        self._content.adjustSize()
+        bar.setValue(bar.maximum() - from_bottom)
+        self._stick_to_bottom = False
+        return created
+
+    def remove_view(self, view: MessageView) -> None:
+        if view in self.views:
+            self.views.remove(view)
+        self._layout.removeWidget(view)
+        view.deleteLater()
+
+    # -- streaming -------------------------------------------------------------------------
+    def begin_stream(self) -> MessageView:
+        self.flush()
+        self._streaming = self.add_message("assistant", "", streaming=True)
+        self._flush_timer.start()
+        return self._streaming
+
+    def append_stream(self, text: str) -> None:
+        """Queue text for the streaming message; the timer writes it in batches."""
+        self._pending.append(text)
+
+    @Slot()
+    def flush(self) -> None:
+        if self._pending and self._streaming is not None:
+            self._streaming.append("".join(self._pending))
+        self._pending.clear()
+
+    def end_stream(self, final_text: str | None = None) -> MessageView | None:
+        self.flush()
+        self._flush_timer.stop()
+        view, self._streaming = self._streaming, None
+        if view is not None:
+            view.finish(final_text)
+        return view
+
+    @property
+    def streaming_view(self) -> MessageView | None:
+        return self._streaming
+
+    # -- scrolling -------------------------------------------------------------------------
+    @Slot(int, int)
+    def _on_range_changed(self, _minimum: int, maximum: int) -> None:
+        if self._stick_to_bottom:
+            self.verticalScrollBar().setValue(maximum)
+
+    @Slot(int)
+    def _on_scrolled(self, value: int) -> None:
+        bar = self.verticalScrollBar()
+        self._stick_to_bottom = value >= bar.maximum() - 24
+        if value == bar.minimum() and self._earlier.isVisible() and bar.maximum() > 0:
+            self.load_earlier_requested.emit()
+
+    def scroll_to_view(self, view: MessageView) -> None:
+        self._stick_to_bottom = False
+        self.ensureWidgetVisible(view, 0, 40)
+
+    def set_theme(self, theme: str) -> None:
+        self.theme = theme
+        for view in self.views:
+            view.set_theme(theme)
+
+    def set_max_width(self, width: int) -> None:
+        self.max_width = width
+        for view in self.views:
+            view.setMaximumWidth(width)

@@ -1,0 +1,414 @@
+"""Assistant profiles in the UI: the dialog that edits them and the combo box that picks one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_chat.chat.profiles import Profile, ProfileError, ProfileStore
+from desktop_chat.kb import library
+from desktop_chat.ui.shell.banner import Banner
+
+ID_ROLE = Qt.ItemDataRole.UserRole
+# The spin boxes' lowest value stands for "no value in this profile: use the app's setting".
+TEMPERATURE_DEFAULT = -0.05
+MAX_TOKENS_DEFAULT = 0
+
+
+class ProfilesDialog(QDialog):
+    """Lists profiles and edits the user's own; built-ins are shown read-only.
+
+    ``profiles_changed`` fires after any profile is created, saved or deleted.
+    """
+
+    profiles_changed = Signal()
+
+    def __init__(
+        self,
+        store: ProfileStore | None = None,
+        lang: str = "en",
+        parent: QWidget | None = None,
+        select: str | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("profilesDialog")
+        self.setWindowTitle(self.tr("Assistant profiles"))
+        self.store = store if store is not None else ProfileStore()
+        self.lang = lang
+        self._shown_id: str | None = None
+        self._loading = False
+        self.dirty = False
+        self._build()
+        self.reload(select)
+        if self.store.notice:
+            self.banner.show_error(self.store.notice)
+
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        self.banner = Banner(self)
+        outer.addWidget(self.banner)
+        body = QHBoxLayout()
+        outer.addLayout(body, 1)
+
+        left = QVBoxLayout()
+        self.list = QListWidget()
+        self.list.setObjectName("profileList")
+        self.list.currentRowChanged.connect(self._on_row_changed)
+        left.addWidget(self.list, 1)
+        row = QHBoxLayout()
+        self.new_button = QPushButton(self.tr("New"))
+        self.duplicate_button = QPushButton(self.tr("Duplicate"))
+        self.delete_button = QPushButton(self.tr("Delete"))
+        self.new_button.clicked.connect(self.new_profile)
+        self.duplicate_button.clicked.connect(self.duplicate_profile)
+        self.delete_button.clicked.connect(self.delete_profile)
+        for button in (self.new_button, self.duplicate_button, self.delete_button):
+            row.addWidget(button)
+        left.addLayout(row)
+        body.addLayout(left, 1)
+
+        right = QVBoxLayout()
+        self.readonly_note = QLabel(
+            self.tr("Built-in profiles are read-only. Duplicate one to make your own copy.")
+        )
+        self.readonly_note.setObjectName("hint")
+        self.readonly_note.setWordWrap(True)
+        right.addWidget(self.readonly_note)
+        form = QFormLayout()
+        self.name_edit = QLineEdit()
+        self.prompt_edit = QPlainTextEdit()
+        self.prompt_edit.setObjectName("systemPromptEdit")
+        self.temperature_spin = QDoubleSpinBox()
+        self.temperature_spin.setRange(TEMPERATURE_DEFAULT, 2.0)
+        self.temperature_spin.setSingleStep(0.05)
+        self.temperature_spin.setDecimals(2)
+        self.temperature_spin.setSpecialValueText(self.tr("App default"))
+        self.max_tokens_spin = QSpinBox()
+        self.max_tokens_spin.setRange(MAX_TOKENS_DEFAULT, 32_768)
+        self.max_tokens_spin.setSingleStep(64)
+        self.max_tokens_spin.setSpecialValueText(self.tr("App default"))
+        self.kb_combo = QComboBox()
+        self.kb_combo.setObjectName("profileKbCombo")
+        self.greeting_edit = QLineEdit()
+        self.suggestions_edit = QPlainTextEdit()
+        self.suggestions_edit.setObjectName("suggestionsEdit")
+        self.suggestions_edit.setPlaceholderText(self.tr("One question per line"))
+        form.addRow(self.tr("Name"), self.name_edit)
+        form.addRow(self.tr("System prompt"), self.prompt_edit)
+        form.addRow(self.tr("Temperature"), self.temperature_spin)
+        form.addRow(self.tr("Max tokens"), self.max_tokens_spin)
+        form.addRow(self.tr("Knowledge base"), self.kb_combo)
+        form.addRow(self.tr("Greeting"), self.greeting_edit)
+        form.addRow(self.tr("Suggested questions"), self.suggestions_edit)
+        right.addLayout(form, 1)
+        body.addLayout(right, 2)
+
+        for edit in (self.name_edit, self.greeting_edit):
+            edit.textEdited.connect(self._mark_dirty)
+        for text_edit in (self.prompt_edit, self.suggestions_edit):
+            text_edit.textChanged.connect(self._mark_dirty)
+        self.temperature_spin.valueChanged.connect(self._mark_dirty)
+        self.max_tokens_spin.valueChanged.connect(self._mark_dirty)
+        self.kb_combo.currentIndexChanged.connect(self._mark_dirty)
+
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.close_button = QPushButton(self.tr("Close"))
+        self.close_button.clicked.connect(self.reject)
+        self.save_button = QPushButton(self.tr("Save"))
+        self.save_button.setProperty("primary", True)
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(self.save)
+        buttons.addWidget(self.close_button)
+        buttons.addWidget(self.save_button)
+        outer.addLayout(buttons)
+        self.resize(820, 560)
+
+    # -- hooks that tests replace ------------------------------------------------------
+    def confirm(self, title: str, text: str) -> bool:
+        answer = QMessageBox.question(self, title, text)
+        return answer == QMessageBox.StandardButton.Yes
+
+    # -- list --------------------------------------------------------------------------
+    def reload(self, select: str | None = None) -> None:
+        """Re-list profiles and knowledge bases (after they changed elsewhere)."""
+        select = select or self._shown_id
+        self.list.blockSignals(True)
+        self.list.clear()
+        for profile in self.store.all():
+            shown = profile.localized(self.lang)
+            text = (
+                self.tr("{name} (built-in)").format(name=shown.name)
+                if profile.builtin
+                else (shown.name)
+            )
+            item = QListWidgetItem(text)
+            item.setData(ID_ROLE, profile.id)
+            self.list.addItem(item)
+        ids = self.profile_ids()
+        row = ids.index(select) if select in ids else 0
+        self.list.setCurrentRow(row)
+        self.list.blockSignals(False)
+        self._show(ids[row])
+
+    def profile_ids(self) -> list[str]:
+        return [self.list.item(i).data(ID_ROLE) for i in range(self.list.count())]
+
+    def current_id(self) -> str | None:
+        return self._shown_id
+
+    def select(self, profile_id: str) -> bool:
+        ids = self.profile_ids()
+        if profile_id not in ids:
+            return False
+        self.list.setCurrentRow(ids.index(profile_id))
+        return self._shown_id == profile_id
+
+    @Slot(int)
+    def _on_row_changed(self, row: int) -> None:
+        ids = self.profile_ids()
+        if not 0 <= row < len(ids) or ids[row] == self._shown_id:
+            return
+        if not self._can_leave():
+            previous = ids.index(self._shown_id) if self._shown_id in ids else 0
+            self.list.blockSignals(True)
+            self.list.setCurrentRow(previous)
+            self.list.blockSignals(False)
+            return
+        self._show(ids[row])
+
+    def _can_leave(self) -> bool:
+        """True unless there are unsaved edits the user wants to keep."""
+        if not self.dirty:
+            return True
+        return self.confirm(
+            self.tr("Unsaved changes"),
+            self.tr("Discard your unsaved changes to “{name}”?").format(name=self.name_edit.text()),
+        )
+
+    # -- form --------------------------------------------------------------------------
+    def _show(self, profile_id: str) -> None:
+        profile = self.store.get(profile_id)
+        shown = profile.localized(self.lang)
+        self._loading = True
+        try:
+            self._shown_id = profile_id
+            self.name_edit.setText(shown.name)
+            self.prompt_edit.setPlainText(shown.system_prompt)
+            temperature = shown.generation.get("temperature")
+            self.temperature_spin.setValue(
+                TEMPERATURE_DEFAULT if temperature is None else float(temperature)
+            )
+            max_tokens = shown.generation.get("max_tokens")
+            self.max_tokens_spin.setValue(
+                MAX_TOKENS_DEFAULT if max_tokens is None else int(max_tokens)
+            )
+            self._fill_kb_combo(shown.knowledge_base)
+            self.greeting_edit.setText(shown.greeting)
+            self.greeting_edit.setCursorPosition(0)  # show the start of a long greeting
+            self.suggestions_edit.setPlainText("\n".join(shown.suggestions))
+        finally:
+            self._loading = False
+        self.dirty = False
+        editable = not profile.builtin
+        for edit in (self.name_edit, self.greeting_edit):
+            edit.setReadOnly(not editable)
+        for text_edit in (self.prompt_edit, self.suggestions_edit):
+            text_edit.setReadOnly(not editable)
+        self.temperature_spin.setReadOnly(not editable)
+        self.max_tokens_spin.setReadOnly(not editable)
+        self.kb_combo.setEnabled(editable)
+        self.readonly_note.setVisible(profile.builtin)
+        self.save_button.setEnabled(editable)
+        self.delete_button.setEnabled(editable)
+
+    def _fill_kb_combo(self, current: str | None) -> None:
+        self.kb_combo.clear()
+        self.kb_combo.addItem(self.tr("None"), None)
+        names = library.list_kbs()
+        for name in names:
+            self.kb_combo.addItem(name, name)
+        if current is not None and current not in names:
+            # Kept selectable so saving does not silently drop the profile's choice.
+            self.kb_combo.addItem(self.tr("{name} (not created yet)").format(name=current), current)
+        index = self.kb_combo.findData(current) if current is not None else 0
+        self.kb_combo.setCurrentIndex(max(index, 0))
+
+    @Slot()
+    def _mark_dirty(self) -> None:
+        if not self._loading:
+            self.dirty = True
+
+    def form_changes(self) -> dict[str, Any]:
+        """The form as ``ProfileStore.update`` keyword arguments."""
+        profile = self.store.get(self._shown_id) if self._shown_id else None
+        generation = dict(profile.generation) if profile is not None else {}
+        temperature = self.temperature_spin.value()
+        if temperature < 0:
+            generation.pop("temperature", None)
+        else:
+            generation["temperature"] = round(temperature, 2)
+        if self.max_tokens_spin.value() == MAX_TOKENS_DEFAULT:
+            generation.pop("max_tokens", None)
+        else:
+            generation["max_tokens"] = self.max_tokens_spin.value()
+        suggestions = [s.strip() for s in self.suggestions_edit.toPlainText().splitlines()]
+        return {
+            "name": self.name_edit.text().strip(),
+            "system_prompt": self.prompt_edit.toPlainText().strip(),
+            "generation": generation,
+            "knowledge_base": self.kb_combo.currentData(),
+            "greeting": self.greeting_edit.text().strip(),
+            "suggestions": [s for s in suggestions if s],
+        }
+
+    # -- actions -----------------------------------------------------------------------
+    @Slot()
+    def save(self) -> bool:
+        """Write the form to the store; a ProfileError is shown in the dialog."""
+        if self._shown_id is None:
+            return False
+        try:
+            self.store.update(self._shown_id, **self.form_changes())
+        except (ProfileError, OSError) as exc:
+            self.banner.show_error(str(exc))
+            return False
+        self.banner.hide()
+        self.dirty = False
+        self.reload(self._shown_id)
+        self.profiles_changed.emit()
+        return True
+
+    @Slot()
+    def new_profile(self) -> Profile | None:
+        if not self._can_leave():
+            return None
+        return self._created(lambda: self.store.create(self.tr("New assistant")))
+
+    @Slot()
+    def duplicate_profile(self) -> Profile | None:
+        if self._shown_id is None or not self._can_leave():
+            return None
+        # Copy what the user sees: a built-in's translated greeting and suggestions included.
+        source = self.store.get(self._shown_id).localized(self.lang)
+        return self._created(
+            lambda: self.store.create(
+                self.tr("{name} (copy)").format(name=source.name),
+                system_prompt=source.system_prompt,
+                generation=dict(source.generation),
+                knowledge_base=source.knowledge_base,
+                greeting=source.greeting,
+                suggestions=source.suggestions,
+            )
+        )
+
+    def _created(self, make: Any) -> Profile | None:
+        try:
+            profile: Profile = make()
+        except (ProfileError, OSError) as exc:
+            self.banner.show_error(str(exc))
+            return None
+        self.dirty = False
+        self.reload(profile.id)
+        self.name_edit.setFocus()
+        self.name_edit.selectAll()
+        self.profiles_changed.emit()
+        return profile
+
+    @Slot()
+    def delete_profile(self) -> bool:
+        if self._shown_id is None:
+            return False
+        profile = self.store.get(self._shown_id)
+        if profile.builtin:
+            return False
+        question = self.tr("Delete the profile “{name}”? This cannot be undone.").format(
+            name=profile.name
+        )
+        if not self.confirm(self.tr("Delete profile"), question):
+            return False
+        try:
+            self.store.delete(profile.id)
+        except (ProfileError, OSError) as exc:
+            self.banner.show_error(str(exc))
+            return False
+        self.dirty = False
+        self._shown_id = None
+        self.reload()
+        self.profiles_changed.emit()
+        return True
+
+    def reject(self) -> None:
+        if self._can_leave():
+            super().reject()
+
+
+class ProfilePicker(QComboBox):
+    """Picks the assistant profile. ``profile_chosen`` fires when the user picks one.
+
+    Setting the profile from code (``set_current_profile``) does not emit it.
+    """
+
+    profile_chosen = Signal(str)
+
+    def __init__(
+        self, store: ProfileStore | None = None, lang: str = "en", parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("profilePicker")
+        self.store = store if store is not None else ProfileStore()
+        self.lang = lang
+        self.activated.connect(self._on_activated)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Re-list the store's profiles (after the dialog changed them); keeps the choice."""
+        current = self.current_profile_id()
+        self.blockSignals(True)
+        try:
+            self.clear()
+            for profile in self.store.all():
+                self.addItem(profile.localized(self.lang).name, profile.id)
+            index = self.findData(current) if current is not None else -1
+            self.setCurrentIndex(max(index, 0))
+        finally:
+            self.blockSignals(False)
+
+    def set_lang(self, lang: str) -> None:
+        self.lang = lang
+        self.refresh()
+
+    def current_profile_id(self) -> str | None:
+        data = self.currentData()
+        return data if isinstance(data, str) else None
+
+    def set_current_profile(self, profile_id: str) -> bool:
+        index = self.findData(profile_id)
+        if index < 0:
+            return False
+        self.setCurrentIndex(index)
+        return True
+
+    @Slot(int)
+    def _on_activated(self, index: int) -> None:
+        profile_id = self.itemData(index)
+        if isinstance(profile_id, str):
+            self.profile_chosen.emit(profile_id)
