@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
@@ -26,10 +25,8 @@ from desktop_chat.models import fit, hub
 from desktop_chat.models.catalog import CatalogEntry, CatalogError, load_catalog
 from desktop_chat.models.download import DownloadError
 from desktop_chat.models.hub import HubError, HubModelFile, HubOffline, RepoSummary
-from desktop_chat.ui.model_format import fit_text, fit_tooltip, gigabytes, human_size
-
-if TYPE_CHECKING:
-    from desktop_chat.ui.models_pane import ModelsPane
+from desktop_chat.ui.models.format import fit_text, fit_tooltip, gigabytes, human_size
+from desktop_chat.ui.models.host import ModelsHost
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +67,7 @@ class DiscoverTab(QWidget):
     REPO_COLUMNS = ("Model", "Parameters", "Size", "License", "Memory", "Downloads")
     FILE_COLUMNS = ("File", "Quantization", "Size", "Memory", "")
 
-    def __init__(self, host: ModelsPane) -> None:
+    def __init__(self, host: ModelsHost) -> None:
         super().__init__(host)
         self.host = host
         self.page_size = PAGE_SIZE

@@ -7,7 +7,6 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QFont
@@ -26,10 +25,8 @@ from desktop_chat import paths
 from desktop_chat.models import fit, library
 from desktop_chat.models.gguf_info import GGUFInfo, InvalidModelFile
 from desktop_chat.models.library import LibraryError, ModelEntry, Source
-from desktop_chat.ui.model_format import fit_text, fit_tooltip, gigabytes, human_size
-
-if TYPE_CHECKING:
-    from desktop_chat.ui.models_pane import ModelsPane
+from desktop_chat.ui.models.format import fit_text, fit_tooltip, gigabytes, human_size
+from desktop_chat.ui.models.host import ModelsHost
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +80,7 @@ class LocalTab(QWidget):
         "Chat template", "Memory", "Where",
     )  # fmt: skip
 
-    def __init__(self, host: ModelsPane, n_ctx_provider: Callable[[], int]) -> None:
+    def __init__(self, host: ModelsHost, n_ctx_provider: Callable[[], int]) -> None:
         super().__init__(host)
         self.host = host
         self.n_ctx_provider = n_ctx_provider
