@@ -7,6 +7,7 @@ from desktop_chat.tasks.runner import (
     TaskRunner,
     live_tasks,
     shutdown_all,
+    spawn,
 )
 
-__all__ = ["Task", "TaskContext", "TaskFailed", "TaskRunner", "live_tasks", "shutdown_all"]
+__all__ = ["Task", "TaskContext", "TaskFailed", "TaskRunner", "live_tasks", "shutdown_all", "spawn"]

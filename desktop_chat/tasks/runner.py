@@ -8,6 +8,7 @@ on the thread that owns the runner. QtCore only, so plain services can use it to
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
 import threading
@@ -34,8 +35,9 @@ class TaskFailed(Exception):
 class TaskContext:
     """What a task function sees: its cancel event and a way to report progress."""
 
-    def __init__(self, cancel: threading.Event, report: Callable[[object], None]) -> None:
-        self.cancel = cancel
+    def __init__(self, task: Task, report: Callable[[object], None]) -> None:
+        self.cancel = task.cancel_event
+        self._task = task
         self._report = report
 
     def cancelled(self) -> bool:
@@ -44,6 +46,11 @@ class TaskContext:
     def progress(self, value: object) -> None:
         """Queue ``value`` for the progress callback on the GUI thread (non-blocking)."""
         self._report(value)
+
+    def on_cancel(self, callback: Callable[[], None]) -> None:
+        """Also call ``callback`` (on the cancelling thread) when the task is cancelled: for
+        work that waits on something other than the event (a condition, a socket)."""
+        self._task.add_cancel_callback(callback)
 
 
 @dataclass(eq=False)
@@ -55,9 +62,22 @@ class Task:
     cancel_event: threading.Event = field(default_factory=threading.Event)
     thread: threading.Thread | None = None
     started_at: float = field(default_factory=time.monotonic)
+    _on_cancel: list[Callable[[], None]] = field(default_factory=list, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def cancel(self) -> None:
-        self.cancel_event.set()
+        with self._lock:
+            self.cancel_event.set()
+            callbacks, self._on_cancel = self._on_cancel, []
+        for callback in callbacks:
+            _call_quietly(callback, self)
+
+    def add_cancel_callback(self, callback: Callable[[], None]) -> None:
+        with self._lock:
+            if not self.cancel_event.is_set():
+                self._on_cancel.append(callback)
+                return
+        _call_quietly(callback, self)  # already cancelled: at once
 
     def running(self) -> bool:
         return self.thread is not None and self.thread.is_alive()
@@ -116,42 +136,39 @@ class TaskRunner(QObject):
         None after shutdown: nothing new starts while the app closes."""
         if self._closed:
             return None
-        task = Task(next(_ids), name)
         bridge = self._bridge
 
-        def report(value: object) -> None:
-            if not task.cancel_event.is_set():
-                bridge.progress.emit(task.id, value)
+        def emit(signal: Any, task_id: int, value: object) -> None:
+            # RuntimeError: the owner (and with it the bridge) was deleted while the task ran;
+            # nobody is left to tell, and the worker thread must still end cleanly.
+            with contextlib.suppress(RuntimeError):
+                signal.emit(task_id, value)
 
-        context = TaskContext(task.cancel_event, report)
-
-        def body() -> None:
+        def body(context: TaskContext) -> None:
+            task_id = context._task.id
             try:
                 result = fn(context)
             except expected as exc:
-                bridge.failed.emit(task.id, exc)
+                emit(bridge.failed, task_id, exc)
             except Exception as exc:
-                log.exception("task %s (%d) failed", name, task.id)
+                log.exception("task %s (%d) failed", name, task_id)
                 message = QCoreApplication.translate(
                     "TaskRunner", "Something went wrong. Details are in the log file."
                 )
                 failure = TaskFailed(message)
                 failure.__cause__ = exc
-                bridge.failed.emit(task.id, failure)
+                emit(bridge.failed, task_id, failure)
             else:
-                bridge.done.emit(task.id, result)
-            finally:
-                with _live_lock:
-                    _live.pop(task.id, None)
+                emit(bridge.done, task_id, result)
 
-        # Daemon: a task stuck in a C call must not keep the process alive after the window
-        # closed; shutdown still waits for it up to its bound and logs one that will not stop.
-        task.thread = threading.Thread(target=body, name=f"task-{name}-{task.id}", daemon=True)
+        def report(task: Task, value: object) -> None:
+            if not task.cancel_event.is_set():
+                emit(bridge.progress, task.id, value)
+
+        task = _start(name, body, report)
         self._mine[task.id] = task
         self._callbacks[task.id] = _Callbacks(on_done, on_failed, on_progress)
-        with _live_lock:
-            _live[task.id] = task
-        task.thread.start()
+        task.thread.start()  # type: ignore[union-attr]
         return task
 
     def cancel(self, task_id: int) -> None:
@@ -195,6 +212,52 @@ class TaskRunner(QObject):
             callbacks.on_progress(task_id, value)
 
 
+def spawn(name: str, fn: Callable[[TaskContext], object]) -> Task:
+    """Run ``fn(context)`` on a registered thread with no callbacks: for plain-Python owners
+    (a queue's worker loop) that report through their own means. Exceptions are logged."""
+
+    def body(context: TaskContext) -> None:
+        try:
+            fn(context)
+        except Exception:
+            log.exception("task %s (%d) failed", name, context._task.id)
+
+    task = _start(name, body, lambda _task, _value: None)
+    task.thread.start()  # type: ignore[union-attr]
+    return task
+
+
+def _start(
+    name: str,
+    body: Callable[[TaskContext], None],
+    report: Callable[[Task, object], None],
+) -> Task:
+    """A registered task whose thread runs ``body`` and leaves the registry as it ends."""
+    task = Task(next(_ids), name)
+    context = TaskContext(task, lambda value: report(task, value))
+
+    def target() -> None:
+        try:
+            body(context)
+        finally:
+            with _live_lock:
+                _live.pop(task.id, None)
+
+    # Daemon: a task stuck in a C call must not keep the process alive after the window
+    # closed; shutdown still waits for it up to its bound and logs one that will not stop.
+    task.thread = threading.Thread(target=target, name=f"task-{name}-{task.id}", daemon=True)
+    with _live_lock:
+        _live[task.id] = task
+    return task
+
+
+def _call_quietly(callback: Callable[[], None], task: Task) -> None:
+    try:
+        callback()
+    except Exception:  # a cancel hook must not stop the others or the caller's shutdown
+        log.exception("cancel callback of task %s (%d) failed", task.name, task.id)
+
+
 def _cancel_and_join(tasks: list[Task], timeout_s: float) -> bool:
     for task in tasks:
         task.cancel()
@@ -202,7 +265,9 @@ def _cancel_and_join(tasks: list[Task], timeout_s: float) -> bool:
     all_joined = True
     for task in tasks:
         if not task.join(max(0.0, deadline - time.monotonic())):
-            log.warning("task %s (%d) did not stop within %.0f s", task.name, task.id, timeout_s)
+            # Left running, never destroyed: killing a thread mid-write would corrupt what it
+            # writes. It is a daemon, so it cannot keep the process alive either.
+            log.warning("task %s (%d) did not stop within %.1f s", task.name, task.id, timeout_s)
             all_joined = False
     return all_joined
 
