@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import struct
 from pathlib import Path
 
 import numpy as np
@@ -34,3 +35,92 @@ def write_tiny_gguf(
     writer.write_tensors_to_file()
     writer.close()
     return path
+
+
+# -- raw GGUF bytes, for headers no well-behaved writer would produce -----------------------
+
+_TYPE_IDS = {
+    "u8": (0, "B"),
+    "i8": (1, "b"),
+    "u16": (2, "H"),
+    "i16": (3, "h"),
+    "u32": (4, "I"),
+    "i32": (5, "i"),
+    "f32": (6, "f"),
+    "bool": (7, "?"),
+    "u64": (10, "Q"),
+    "i64": (11, "q"),
+    "f64": (12, "d"),
+}
+STRING, ARRAY = 8, 9
+
+
+def gguf_string(text: str | bytes) -> bytes:
+    data = text.encode() if isinstance(text, str) else text
+    return struct.pack("<Q", len(data)) + data
+
+
+def kv_scalar(key: str, kind: str, value: object) -> bytes:
+    type_id, code = _TYPE_IDS[kind]
+    return gguf_string(key) + struct.pack("<I", type_id) + struct.pack("<" + code, value)
+
+
+def kv_str(key: str, value: str | bytes) -> bytes:
+    return gguf_string(key) + struct.pack("<I", STRING) + gguf_string(value)
+
+
+def kv_raw(key: str, type_id: int, body: bytes) -> bytes:
+    """A metadata entry whose value bytes are given as they are (lengths included)."""
+    return gguf_string(key) + struct.pack("<I", type_id) + body
+
+
+def kv_str_array(key: str, items: list[str]) -> bytes:
+    body = struct.pack("<IQ", STRING, len(items)) + b"".join(gguf_string(s) for s in items)
+    return kv_raw(key, ARRAY, body)
+
+
+def tensor_info(name: str, shape: tuple[int, ...], type_id: int = 0, offset: int = 0) -> bytes:
+    dims = b"".join(struct.pack("<Q", d) for d in shape)
+    return (
+        gguf_string(name)
+        + struct.pack("<I", len(shape))
+        + dims
+        + struct.pack("<IQ", type_id, offset)
+    )
+
+
+def raw_gguf(
+    kvs: list[bytes],
+    tensors: list[bytes],
+    *,
+    data: bytes = b"",
+    version: int = 3,
+    n_kv: int | None = None,
+    n_tensors: int | None = None,
+    alignment: int = 32,
+    magic: bytes = b"GGUF",
+) -> bytes:
+    """A GGUF file's bytes with every count and length under the caller's control."""
+    head = magic + struct.pack("<IQQ", version, n_tensors if n_tensors is not None else len(tensors),
+                               n_kv if n_kv is not None else len(kvs))  # fmt: skip
+    body = head + b"".join(kvs) + b"".join(tensors)
+    return body + bytes(-len(body) % alignment) + data
+
+
+def minimal_kvs(*extra: bytes) -> list[bytes]:
+    """The metadata a llama GGUF needs to pass the app's checks, followed by ``extra``."""
+    return [
+        kv_str("general.architecture", "llama"),
+        kv_str("general.name", "Raw Test"),
+        kv_scalar("llama.context_length", "u32", 2048),
+        kv_scalar("llama.block_count", "u32", 1),
+        kv_str_array("tokenizer.ggml.tokens", ["<unk>", "<s>", "</s>"]),
+        kv_scalar("tokenizer.ggml.bos_token_id", "u32", 1),
+        kv_scalar("tokenizer.ggml.eos_token_id", "u32", 2),
+        *extra,
+    ]
+
+
+def minimal_tensor() -> tuple[list[bytes], bytes]:
+    """One f32 tensor of 8 elements and its 32 data bytes."""
+    return [tensor_info("token_embd.weight", (8,))], bytes(32)
