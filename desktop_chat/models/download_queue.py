@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import threading
@@ -22,6 +23,7 @@ from desktop_chat.models.download import (
     part_path,
     safe_target,
 )
+from desktop_chat.tasks import Task, TaskContext, spawn
 
 log = logging.getLogger(__name__)
 
@@ -64,13 +66,15 @@ ChangeHandler = Callable[[DownloadJob], None]
 
 
 class DownloadQueue:
-    """Runs downloads one at a time on its own thread.
+    """Runs downloads one at a time on one long task of the task runner (``tasks.spawn``).
 
     ``on_progress(job_id, Progress)`` and ``on_change(job)`` are called on the queue's worker
     thread (``on_change`` also on the caller's thread for pause/resume/cancel): a Qt adapter
     must re-emit them as queued signals and never touch widgets from them. Call ``start()``
     once and ``shutdown()`` at exit; queued and paused jobs are saved to ``state_file`` and
-    come back in a new queue object, resuming from their ``.part`` files.
+    come back in a new queue object, resuming from their ``.part`` files. The worker loop
+    outlives any one job's failure, a full disk included: that job fails with a sentence and
+    the next one runs. ``tasks.shutdown_all`` at app exit stops it like ``shutdown()``.
     """
 
     def __init__(
@@ -94,7 +98,7 @@ class DownloadQueue:
         self._cond = threading.Condition()
         self._closing = False
         self._current: str | None = None
-        self._thread: threading.Thread | None = None
+        self.task: Task | None = None
         self._load()
 
     # -- public API, callable from any thread -------------------------------------------
@@ -148,21 +152,26 @@ class DownloadQueue:
 
     def start(self) -> None:
         with self._cond:
-            if self._thread is None:
-                self._thread = threading.Thread(
-                    target=self._run, name="model-downloads", daemon=True
-                )
-                self._thread.start()
+            if self.task is None and not self._closing:
+                self.task = spawn("model-downloads", self._serve)
 
-    def shutdown(self, timeout: float = 10.0) -> None:
-        """Stop the running download (kept as queued for next time) and join the worker."""
+    def shutdown(self, timeout: float = 10.0) -> bool:
+        """Stop the running download (kept as queued for next time) and join the worker;
+        False if it did not end within ``timeout`` seconds."""
+        self._close()
+        if self.task is None:
+            return True
+        if not self.task.join(timeout):
+            log.warning("the download queue did not stop within %.1f s", timeout)
+            return False
+        return True
+
+    def _close(self) -> None:
         with self._cond:
             self._closing = True
             for stop in self._stops.values():
                 stop.set()
             self._cond.notify_all()
-        if self._thread is not None:
-            self._thread.join(timeout)
 
     def wait_idle(self, timeout: float) -> bool:
         """Block until nothing is queued or running (for tests and the CLI)."""
@@ -175,7 +184,8 @@ class DownloadQueue:
 
     # -- worker --------------------------------------------------------------------------
 
-    def _run(self) -> None:
+    def _serve(self, context: TaskContext) -> None:
+        context.on_cancel(self._close)  # the loop waits on the condition, not the event
         while True:
             with self._cond:
                 job = self._cond.wait_for(self._next_locked)
@@ -187,7 +197,18 @@ class DownloadQueue:
                 self._current = job.id
                 job = self._update_locked(job.id, state=JobState.RUNNING, error=None)
             self._emit(job)
-            self._run_one(job, stop)
+            try:
+                self._run_one(job, stop)
+            except Exception:  # a bug in the bookkeeping must not end the queue
+                log.exception("download %s: the queue could not record its end", job.id)
+                with self._cond:
+                    self._stops.pop(job.id, None)
+                    self._current = None
+                    failed = self._update_locked(
+                        job.id, state=JobState.FAILED, error=_unexpected(job)
+                    )
+                    self._cond.notify_all()
+                self._emit(failed)
 
     def _next_locked(self) -> DownloadJob | bool | None:
         if self._closing:
@@ -214,17 +235,22 @@ class DownloadQueue:
             )
         except DownloadError as exc:
             error = str(exc)
-        except Exception as exc:  # a bug must not kill the worker thread silently
+        except OSError as exc:
+            log.warning("download %s failed: %s", job.id, exc)
+            error = _os_error_sentence(job, exc)
+        except Exception:  # a bug must not kill the worker thread silently
             log.exception("download %s failed", job.id)
-            error = f"The download of {job.name} failed unexpectedly: {exc}"
+            error = _unexpected(job)
         part = part_path(Path(job.dest))
         with self._cond:
             self._stops.pop(job.id, None)
             self._current = None
             state = self._jobs[job.id].state
-            kept = part.stat().st_size if part.exists() else 0
+            kept = _size_or_zero(part)
             if error is not None:
-                new = self._update_locked(job.id, state=JobState.FAILED, error=error)
+                new = self._update_locked(
+                    job.id, state=JobState.FAILED, error=error, done_bytes=kept
+                )
             elif outcome is Outcome.COMPLETED:
                 new = self._update_locked(job.id, state=JobState.DONE, done_bytes=job.size or 0)
             elif state is JobState.CANCELLED:
@@ -273,7 +299,12 @@ class DownloadQueue:
             for job in self._jobs.values()
             if job.state in _PERSISTED
         ]
-        atomic_write_text(self.state_file, json.dumps({"version": 1, "jobs": kept}, indent=1))
+        try:
+            atomic_write_text(self.state_file, json.dumps({"version": 1, "jobs": kept}, indent=1))
+        except OSError as exc:
+            # On a full disk the queue goes on in memory (it is saved again with the next
+            # change); the job that hit the full disk says so in its own sentence.
+            log.warning("could not save the download queue to %s: %s", self.state_file, exc)
 
     def _load(self) -> None:
         if not self.state_file.exists():
@@ -290,3 +321,27 @@ class DownloadQueue:
             log.warning("unreadable download queue %s; moved aside", self.state_file)
             self._jobs.clear()
             move_aside(self.state_file)
+
+
+def _os_error_sentence(job: DownloadJob, exc: OSError) -> str:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return (
+            f"The disk is full, so the download of {job.name} stopped. What was downloaded is "
+            "kept; free some space and resume the download."
+        )
+    reason = exc.strerror or str(exc)
+    return (
+        f"The download of {job.name} could not be saved ({reason}). Check the models folder "
+        "and try again."
+    )
+
+
+def _unexpected(job: DownloadJob) -> str:
+    return f"The download of {job.name} failed unexpectedly. Details are in the log file."
+
+
+def _size_or_zero(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import subprocess
 import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from desktop_chat import paths
-from desktop_chat.models import hub, library
+from desktop_chat.models import download_queue, hub, library
 from desktop_chat.models.download import UnsafeFileName, part_path
 from desktop_chat.models.download_queue import DownloadJob, DownloadQueue, JobState
 from tests.fakes.fake_hub import FakeHub, payload, sha256
@@ -149,3 +154,159 @@ def test_corrupt_state_file_is_moved_aside() -> None:
     state.write_text("{broken", encoding="utf-8")
     assert DownloadQueue().jobs() == []
     assert list(Path(paths.data_dir()).glob("downloads.json.corrupt-*"))
+
+
+# -- a full disk ----------------------------------------------------------------------------
+
+
+class FullDisk:
+    """A disk with ``free`` bytes left: .part writes past it and every state save then fail
+    with ENOSPC, as on a real full disk (the download and the queue's own file both hit it)."""
+
+    def __init__(self, free: int) -> None:
+        self.free = free
+        self.lock = threading.Lock()
+
+    def make_room(self) -> None:
+        with self.lock:
+            self.free = 1 << 40
+
+    def take(self, n: int) -> int:
+        with self.lock:
+            granted = min(n, self.free)
+            self.free -= granted
+            return granted
+
+    def install(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        real_open = Path.open
+        real_save = download_queue.atomic_write_text
+        disk = self
+
+        class Metered:
+            def __init__(self, handle: Any) -> None:
+                self.handle = handle
+
+            def __enter__(self) -> Metered:
+                return self
+
+            def __exit__(self, *exc: object) -> None:
+                self.handle.close()
+
+            def write(self, data: bytes) -> int:
+                granted = disk.take(len(data))
+                self.handle.write(data[:granted])
+                if granted < len(data):
+                    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+                return granted
+
+        def metered_open(path: Path, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+            handle = real_open(path, mode, *args, **kwargs)
+            if path.name.endswith(".part") and mode[0] in "aw":
+                return Metered(handle)
+            return handle
+
+        def save(path: Path, text: str) -> None:
+            if disk.free <= 0:
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+            real_save(path, text)
+
+        monkeypatch.setattr(Path, "open", metered_open)
+        monkeypatch.setattr(download_queue, "atomic_write_text", save)
+
+
+def run_into_a_full_disk(
+    queue: DownloadQueue, files: dict[str, bytes], make_room: Callable[[], None], *, size: bool
+) -> tuple[str, str]:
+    """Queue a then b; a fills the disk. Room is made when a's failure is reported, before the
+    queue takes the next job, so b must then run on the same, still living, queue."""
+    ids: list[str] = []
+
+    def on_change(job: DownloadJob) -> None:
+        if ids and job.id == ids[0] and job.state is JobState.FAILED:
+            make_room()
+
+    queue.on_change = on_change
+    for name in ("a-Q4_0.gguf", "b-Q8_0.gguf"):
+        data = files[name]
+        ids.append(
+            queue.add(
+                hub.file_url(REPO, name),
+                name,
+                sha256=sha256(data),
+                size=len(data) if size else None,
+            )
+        )
+    assert queue.wait_idle(30), [queue.get(i) for i in ids]
+    return ids[0], ids[1]
+
+
+def check_full_disk_outcome(
+    queue: DownloadQueue, models_dir: Path, files: dict[str, bytes], fake_hub: FakeHub
+) -> None:
+    first, second = (j.id for j in queue.jobs())
+    failed = queue.get(first)
+    assert failed is not None and failed.state is JobState.FAILED
+    assert failed.error is not None and failed.error.startswith("The disk is full")
+    part = part_path(models_dir / "a-Q4_0.gguf")
+    kept = part.stat().st_size
+    assert 0 < kept < SIZE and failed.done_bytes == kept  # the .part is kept for resuming
+    assert not (models_dir / "a-Q4_0.gguf").exists()
+    done = queue.get(second)
+    assert done is not None and done.state is JobState.DONE  # the queue stayed alive
+    assert (models_dir / "b-Q8_0.gguf").read_bytes() == files["b-Q8_0.gguf"]
+    assert queue.task is not None and queue.task.running()
+    queue.resume(first)
+    assert queue.wait_idle(30)
+    assert queue.get(first).state is JobState.DONE  # type: ignore[union-attr]
+    assert (models_dir / "a-Q4_0.gguf").read_bytes() == files["a-Q4_0.gguf"]
+    assert fake_hub.file_requests("a-Q4_0.gguf")[-1].get("Range") == f"bytes={kept}-"
+
+
+def test_a_full_disk_fails_the_job_keeps_the_part_and_the_queue_runs_on(
+    files: dict[str, bytes], fake_hub: FakeHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    disk = FullDisk(free=500_000)
+    disk.install(monkeypatch)
+    queue = make_queue()
+    try:
+        run_into_a_full_disk(queue, files, disk.make_room, size=True)
+        check_full_disk_outcome(queue, paths.models_dir(), files, fake_hub)
+    finally:
+        assert queue.shutdown(10)
+
+
+@pytest.fixture
+def tiny_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 6 MiB tmpfs, where mounting is allowed (root on Linux); skipped elsewhere."""
+    mount_point = tmp_path / "disk"
+    mount_point.mkdir()
+    try:
+        result = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=6m", "tmpfs", str(mount_point)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        pytest.skip(f"cannot mount a tmpfs here: {exc}")
+    if result.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {result.stderr.strip()}")
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", "-l", str(mount_point)], capture_output=True, timeout=30)
+
+
+def test_a_real_full_filesystem_fails_the_job_and_the_queue_runs_on(
+    files: dict[str, bytes], fake_hub: FakeHub, tiny_disk: Path
+) -> None:
+    filler = tiny_disk / "filler"
+    filler.write_bytes(b"\0" * (5 * 1024 * 1024))  # leaves about 1 MiB for a 2 MB download
+    models_dir = tiny_disk / "models"
+    queue = make_queue(state_file=tiny_disk / "downloads.json", models_dir=models_dir)
+    try:
+        # No size: nothing is known up front, so the disk fills mid-write, state file and all.
+        run_into_a_full_disk(queue, files, lambda: filler.unlink(), size=False)
+        check_full_disk_outcome(queue, models_dir, files, fake_hub)
+    finally:
+        assert queue.shutdown(10)
