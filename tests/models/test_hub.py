@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import time
+import socket
+import threading
 
 import pytest
 
@@ -76,23 +77,82 @@ def test_parse_quant(name: str, quant: str | None) -> None:
     assert hub.parse_quant(name) == quant
 
 
-def _offline_within_two_seconds(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def _offline_from_the_probe(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Offline is decided by the bounded probe; huggingface_hub (and its ~23 s of retries)
+    is never reached."""
     monkeypatch.setenv("HF_ENDPOINT", url)
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
-    started = time.monotonic()
+    reasons: list[str | None] = []
+    real_probe = hub.probe_error
+
+    def probe(base: str | None = None, timeout: float = hub.PROBE_TIMEOUT_S) -> str | None:
+        reasons.append(real_probe(base, timeout))
+        return reasons[-1]
+
+    def no_library(_token: str | None) -> None:
+        raise AssertionError("the Hub library was called although the probe failed")
+
+    monkeypatch.setattr(hub, "probe_error", probe)
+    monkeypatch.setattr(hub, "_api", no_library)
     with pytest.raises(hub.HubOffline, match="Offline"):
         hub.search("qwen")
-    assert time.monotonic() - started < 2.0
+    assert len(reasons) == 1 and reasons[0] is not None
 
 
-def test_offline_closed_port_is_fast(monkeypatch: pytest.MonkeyPatch) -> None:
-    _offline_within_two_seconds(closed_port_url(), monkeypatch)
+def test_offline_closed_port_is_decided_by_the_probe(monkeypatch: pytest.MonkeyPatch) -> None:
+    _offline_from_the_probe(closed_port_url(), monkeypatch)
+    assert "Connection" in (hub.probe_error(closed_port_url()) or "")
 
 
-def test_offline_silent_server_is_fast(
+def test_offline_silent_server_is_decided_by_the_probe_timeout(
     silent_port: SilentPort, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _offline_within_two_seconds(silent_port.url, monkeypatch)
+    _offline_from_the_probe(silent_port.url, monkeypatch)
+    assert "timed out" in (hub.probe_error(silent_port.url, timeout=0.2) or "")
+
+
+def test_a_resolver_that_never_answers_is_abandoned_and_the_probe_says_offline(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    entered = threading.Event()
+    release = threading.Event()
+    real_getaddrinfo = socket.getaddrinfo
+
+    def hanging_getaddrinfo(host: str, *args: object, **kwargs: object) -> object:
+        if host != "hub.invalid":
+            return real_getaddrinfo(host, *args, **kwargs)  # type: ignore[arg-type]
+        entered.set()
+        release.wait(60)  # a DNS server that never answers
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+
+    def lookups() -> list[threading.Thread]:
+        return [t for t in threading.enumerate() if t.name == "hub-dns-hub.invalid"]
+
+    monkeypatch.setattr(socket, "getaddrinfo", hanging_getaddrinfo)
+    try:
+        reason = hub.probe_error("https://hub.invalid", timeout=0.2)
+        assert reason is not None and "was not resolved" in reason
+        assert entered.is_set()
+        hanging = lookups()
+        assert len(hanging) == 1 and hanging[0].is_alive()  # abandoned while it still hangs
+        # Asking again waits on the same lookup instead of piling up threads.
+        assert hub.probe_error("https://hub.invalid", timeout=0.05) is not None
+        assert lookups() == hanging
+        monkeypatch.setenv("HF_ENDPOINT", "https://hub.invalid")
+        monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+        with pytest.raises(hub.HubOffline, match="Offline"):
+            hub.search("qwen")
+        assert hub.online_check() is not None
+    finally:
+        release.set()
+    for thread in lookups():
+        thread.join(10)
+    assert lookups() == []
+
+
+def test_the_probe_reaches_a_named_host_through_its_own_resolution(fake_hub: FakeHub) -> None:
+    assert hub.probe_error(fake_hub.url.replace("127.0.0.1", "localhost")) is None
+    assert hub.online_check() is None
 
 
 def test_offline_by_environment(monkeypatch: pytest.MonkeyPatch) -> None:
