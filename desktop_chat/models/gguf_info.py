@@ -15,7 +15,9 @@ from desktop_chat.models.gguf_parse import (
     InvalidModelFile,
     RawHeader,
     check_tensor_data,
+    damaged,
     read_raw_header,
+    shown,
 )
 
 __all__ = ["GGUFInfo", "InvalidModelFile", "clear_cache", "read_gguf_info", "split_parts"]
@@ -23,6 +25,8 @@ __all__ = ["GGUFInfo", "InvalidModelFile", "clear_cache", "read_gguf_info", "spl
 SPLIT_RE = re.compile(r"^(?P<stem>.+)-(?P<index>\d{5})-of-(?P<count>\d{5})\.gguf$", re.IGNORECASE)
 _GUESSED_FLAG = 1024
 _CACHE_LIMIT = 512
+MAX_LAYERS = 512  # LLAMA_MAX_LAYERS
+MAX_NAME_CHARS = 200  # general.name is shown in lists and titles; a header may hold megabytes
 
 
 @dataclass(frozen=True)
@@ -144,6 +148,7 @@ def _read_uncached(path: Path, parts: list[Path]) -> GGUFInfo:
             "This GGUF file does not say which model architecture it holds, so it cannot be "
             "loaded. Choose another file."
         )
+    _check_llama_limits(first, arch)
     tensors = [t for h in headers for t in h.tensors]
     if not tensors:
         raise InvalidModelFile(
@@ -157,7 +162,9 @@ def _read_uncached(path: Path, parts: list[Path]) -> GGUFInfo:
     name = meta.get("general.name")
     return GGUFInfo(
         path=path,
-        name=name if isinstance(name, str) and name.strip() else _stem(path),
+        name=name.strip()[:MAX_NAME_CHARS]
+        if isinstance(name, str) and name.strip()
+        else _stem(path),
         architecture=arch,
         parameters=sum(t.n_elements for t in tensors),
         size_label=_as_str(meta.get("general.size_label")),
@@ -177,6 +184,33 @@ def _read_uncached(path: Path, parts: list[Path]) -> GGUFInfo:
         gguf_version=first.version,
         license=_as_str(meta.get("general.license")),
     )
+
+
+def _check_llama_limits(header: RawHeader, arch: str) -> None:
+    """Refuse values llama.cpp meets with an assertion, which aborts the whole app, not an error.
+
+    Found by the GGUF fuzz suite (tests/reliability/test_gguf_fuzz.py) on llama-cpp-python
+    0.3.x: a layer count outside 1..512, expert counts that disagree, a repeated token.
+    """
+    meta = header.metadata
+    layers = meta.get(f"{arch}.block_count")
+    if layers is not None and not (_is_int(layers) and 1 <= layers <= MAX_LAYERS):
+        raise InvalidModelFile(damaged(f"it claims {shown(layers)} layers"))
+    experts = meta.get(f"{arch}.expert_count", 0)
+    used = meta.get(f"{arch}.expert_used_count", 0)
+    if not (_is_int(experts) and _is_int(used)) or not (
+        experts == used == 0 or 1 <= used <= experts
+    ):
+        raise InvalidModelFile(
+            damaged(f"it claims {shown(used)} of {shown(experts)} experts per token")
+        )
+    if header.duplicate_token is not None:
+        token = header.duplicate_token.decode("utf-8", errors="replace")
+        raise InvalidModelFile(damaged(f"its vocabulary lists the token {shown(token)} twice"))
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _stem(path: Path) -> str:

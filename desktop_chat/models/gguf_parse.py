@@ -9,6 +9,7 @@ whatever the file claims.
 
 from __future__ import annotations
 
+import hashlib
 import mmap
 import struct
 from dataclasses import dataclass, field
@@ -102,6 +103,7 @@ class RawHeader:
     alignment: int
     tokens_at: int = -1  # where the vocabulary's first string length sits, -1 if none
     tokens_count: int = 0
+    duplicate_token: bytes | None = None  # llama.cpp aborts the process on a repeated token
     token_bytes: dict[int, bytes] = field(default_factory=dict)
 
 
@@ -160,13 +162,19 @@ class _Cursor:
     def string_length(self, limit: int | None = None) -> int:
         length = int(self.scalar("Q"))
         if limit is not None and length > limit:
-            raise InvalidModelFile(_damaged("a text field is impossibly long"))
+            raise InvalidModelFile(damaged("a text field is impossibly long"))
         self.need(length)
         return length
 
 
-def _damaged(detail: str) -> str:
+def damaged(detail: str) -> str:
     return f"This GGUF file is damaged ({detail}). Download it again or choose another file."
+
+
+def shown(value: object) -> str:
+    """A value quoted in a sentence, cut short: a hostile key can be 64 KB long."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _decode(data: bytes) -> str:
@@ -238,9 +246,7 @@ def _walk(m: mmap.mmap, size: int, path: Path, stats: WalkStats) -> RawHeader:
     kv_count = int(cur.scalar("Q"))
     if kv_count > MAX_COUNT or tensor_count > MAX_COUNT:
         raise InvalidModelFile(
-            _damaged(
-                f"its header claims {tensor_count:,} tensors and {kv_count:,} metadata entries"
-            )
+            damaged(f"its header claims {tensor_count:,} tensors and {kv_count:,} metadata entries")
         )
     room = size - FIXED_HEADER_BYTES
     if kv_count > room // MIN_KV_BYTES or tensor_count > room // MIN_TENSOR_INFO_BYTES:
@@ -250,7 +256,7 @@ def _walk(m: mmap.mmap, size: int, path: Path, stats: WalkStats) -> RawHeader:
     except _Truncated:
         raise InvalidModelFile(_truncated_header(size)) from None
     except _TooLarge as exc:
-        raise InvalidModelFile(_damaged(str(exc) or _too_large())) from None
+        raise InvalidModelFile(damaged(str(exc) or _too_large())) from None
     _keep_special_tokens(cur, header)
     return header
 
@@ -281,7 +287,7 @@ def _walk_body(
     for _ in range(kv_count):
         key = _decode(cur.raw(cur.string_length(MAX_KEY_BYTES)))
         if key in header.metadata:
-            raise InvalidModelFile(_damaged(f"the metadata key {key!r} appears twice"))
+            raise InvalidModelFile(damaged(f"the metadata key {shown(key)} appears twice"))
         type_id = int(cur.scalar("I"))
         header.metadata[key] = _read_value(cur, type_id, 0, header if key == TOKENS_KEY else None)
     names: set[str] = set()
@@ -289,7 +295,7 @@ def _walk_body(
         header.tensors.append(_read_tensor_info(cur, names))
     alignment = header.metadata.get("general.alignment", DEFAULT_ALIGNMENT)
     if not isinstance(alignment, int) or alignment <= 0 or alignment & (alignment - 1):
-        raise InvalidModelFile(_damaged(f"its alignment {alignment!r} is not a power of two"))
+        raise InvalidModelFile(damaged(f"its alignment {shown(alignment)} is not a power of two"))
     header.alignment = alignment
     header.data_start = cur.pos + (-cur.pos % alignment)
     return header
@@ -307,11 +313,11 @@ def _read_value(cur: _Cursor, type_id: int, depth: int, tokens: RawHeader | None
         return _decode(cur.raw(length))
     if type_id == GGUFValueType.ARRAY:
         if depth >= MAX_ARRAY_DEPTH:
-            raise InvalidModelFile(_damaged("its metadata nests arrays too deeply"))
+            raise InvalidModelFile(damaged("its metadata nests arrays too deeply"))
         item_type = int(cur.scalar("I"))
         count = int(cur.scalar("Q"))
         return _read_array(cur, item_type, count, depth, tokens)
-    raise InvalidModelFile(_damaged(f"it uses an unknown metadata type {type_id}"))
+    raise InvalidModelFile(damaged(f"it uses an unknown metadata type {type_id}"))
 
 
 def _read_array(
@@ -336,7 +342,7 @@ def _read_array(
         cur.walked(count)
         items = [_read_value(cur, item_type, depth + 1, None) for _ in range(count)]
         return items if count <= MAX_KEPT_ARRAY_ITEMS else None
-    raise InvalidModelFile(_damaged(f"it uses an unknown metadata array type {item_type}"))
+    raise InvalidModelFile(damaged(f"it uses an unknown metadata array type {item_type}"))
 
 
 def _read_string_array(cur: _Cursor, count: int, tokens: RawHeader | None) -> list[str] | None:
@@ -345,17 +351,20 @@ def _read_string_array(cur: _Cursor, count: int, tokens: RawHeader | None) -> li
     buf, fmt = cur.buf, cur.endian + "Q"
     unpack = struct.Struct(fmt).unpack_from
     pos = cur.pos
+    spans: list[tuple[int, int]] | None = None
     if tokens is not None:
         tokens.tokens_at, tokens.tokens_count = pos, count
-    spans: list[tuple[int, int]] | None = [] if count <= MAX_KEPT_ARRAY_ITEMS else None
-    for _ in range(count):
-        cur.reach(pos + 8)
-        (length,) = unpack(buf, pos)
-        pos += 8 + length
-        cur.reach(pos)
-        if spans is not None:
-            spans.append((pos - length, pos))
-    cur.stats.bytes_read += 8 * count
+        pos = _walk_vocabulary(cur, count, tokens)
+    else:
+        spans = [] if count <= MAX_KEPT_ARRAY_ITEMS else None
+        for _ in range(count):
+            cur.reach(pos + 8)
+            (length,) = unpack(buf, pos)
+            pos += 8 + length
+            cur.reach(pos)
+            if spans is not None:
+                spans.append((pos - length, pos))
+        cur.stats.bytes_read += 8 * count
     cur.pos = pos
     if spans is None or any(end - start > MAX_KEPT_ITEM_BYTES for start, end in spans):
         return None
@@ -367,14 +376,34 @@ def _read_string_array(cur: _Cursor, count: int, tokens: RawHeader | None) -> li
     return [_decode(bytes(buf[start:end])) for start, end in spans]
 
 
+def _walk_vocabulary(cur: _Cursor, count: int, header: RawHeader) -> int:
+    """Walk the token strings, noting a repeated one; returns the position after the last."""
+    buf, pos = cur.buf, cur.pos
+    unpack = struct.Struct(cur.endian + "Q").unpack_from
+    seen: set[bytes] = set()
+    for _ in range(count):
+        cur.reach(pos + 8)
+        (length,) = unpack(buf, pos)
+        start, pos = pos + 8, pos + 8 + length
+        cur.reach(pos)
+        token = bytes(buf[start:pos])
+        if length > MAX_TOKEN_BYTES:  # compared by digest, so the set stays small
+            token = b"\0" + hashlib.blake2b(token).digest()
+        if token in seen and header.duplicate_token is None:
+            header.duplicate_token = token
+        seen.add(token)
+    cur.stats.bytes_read += pos - cur.pos
+    return pos
+
+
 def _read_tensor_info(cur: _Cursor, names: set[str]) -> TensorEntry:
     name = _decode(cur.raw(cur.string_length(MAX_KEY_BYTES)))
     if name in names:
-        raise InvalidModelFile(_damaged(f"the tensor {name!r} appears twice"))
+        raise InvalidModelFile(damaged(f"the tensor {shown(name)} appears twice"))
     names.add(name)
     n_dims = int(cur.scalar("I"))
     if n_dims > MAX_DIMS:
-        raise InvalidModelFile(_damaged(f"the tensor {name!r} has {n_dims} dimensions"))
+        raise InvalidModelFile(damaged(f"the tensor {shown(name)} has {n_dims} dimensions"))
     shape = tuple(int(cur.scalar("Q")) for _ in range(n_dims))
     type_id = int(cur.scalar("I"))
     offset = int(cur.scalar("Q"))
@@ -389,9 +418,11 @@ def _read_tensor_info(cur: _Cursor, names: set[str]) -> TensorEntry:
     for dim in shape:
         n_elements *= dim
     if n_elements > MAX_TENSOR_ELEMENTS:
-        raise InvalidModelFile(_damaged(f"the tensor {name!r} claims an impossible size"))
+        raise InvalidModelFile(damaged(f"the tensor {shown(name)} claims an impossible size"))
     if shape and shape[0] % block_size:
-        raise InvalidModelFile(_damaged(f"the tensor {name!r} has a shape its type cannot hold"))
+        raise InvalidModelFile(
+            damaged(f"the tensor {shown(name)} has a shape its type cannot hold")
+        )
     n_bytes = n_elements * type_size // block_size
     return TensorEntry(name, type_id, shape, n_elements, n_bytes, offset)
 
@@ -401,7 +432,7 @@ def check_tensor_data(header: RawHeader) -> None:
     expected = header.data_start
     for tensor in header.tensors:
         if tensor.offset % header.alignment:
-            raise InvalidModelFile(_damaged(f"the tensor {tensor.name!r} is misaligned"))
+            raise InvalidModelFile(damaged(f"the tensor {shown(tensor.name)} is misaligned"))
         expected = max(expected, header.data_start + tensor.offset + tensor.n_bytes)
     if expected > header.file_size:
         raise InvalidModelFile(

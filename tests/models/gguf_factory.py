@@ -124,3 +124,52 @@ def minimal_kvs(*extra: bytes) -> list[bytes]:
 def minimal_tensor() -> tuple[list[bytes], bytes]:
     """One f32 tensor of 8 elements and its 32 data bytes."""
     return [tensor_info("token_embd.weight", (8,))], bytes(32)
+
+
+def _value_end(data: bytes, pos: int, type_id: int) -> int:
+    if type_id == STRING:
+        return pos + 8 + struct.unpack_from("<Q", data, pos)[0]
+    if type_id == ARRAY:
+        item, count = struct.unpack_from("<IQ", data, pos)
+        pos += 12
+        for _ in range(count):
+            pos = _value_end(data, pos, item)
+        return pos
+    code = next(c for t, c in _TYPE_IDS.values() if t == type_id)
+    return pos + struct.calcsize("<" + code)
+
+
+def layout(data: bytes) -> tuple[dict[str, tuple[int, int]], int]:
+    """Where each metadata entry of a valid little-endian GGUF lies, and where its tensor
+    table ends: ``({key: (start, end)}, tensor_table_end)``."""
+    n_tensors, n_kv = struct.unpack_from("<QQ", data, 8)
+    pos, spans = 24, {}
+    for _ in range(n_kv):
+        start = pos
+        key_len = struct.unpack_from("<Q", data, pos)[0]
+        key = data[pos + 8 : pos + 8 + key_len].decode()
+        pos += 8 + key_len
+        (type_id,) = struct.unpack_from("<I", data, pos)
+        pos = _value_end(data, pos + 4, type_id)
+        spans[key] = (start, pos)
+    for _ in range(n_tensors):
+        pos += 8 + struct.unpack_from("<Q", data, pos)[0]
+        (n_dims,) = struct.unpack_from("<I", data, pos)
+        pos += 4 + 8 * n_dims + 4 + 8
+    return spans, pos
+
+
+def with_kv(header: bytes, key: str, entry: bytes | None, alignment: int = 32) -> bytes:
+    """A valid GGUF header with the entry ``key`` replaced by ``entry`` (or added when the file
+    lacks it, or removed when ``entry`` is None), re-padded so the tensor data still follows."""
+    spans, table_end = layout(header)
+    n_tensors, n_kv = struct.unpack_from("<QQ", header, 8)
+    if key in spans:
+        start, end = spans[key]
+        n_kv += (entry is not None) - 1
+    else:
+        start = end = max(e for _, e in spans.values())
+        n_kv += entry is not None
+    body = header[:8] + struct.pack("<QQ", n_tensors, n_kv) + header[24:start]
+    body += (entry or b"") + header[end:table_end]
+    return body + bytes(-len(body) % alignment)
