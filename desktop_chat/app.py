@@ -67,7 +67,7 @@ class DesktopChat(QObject):
         self.client = EngineClient()
         self.indexer = KbIndexer()
         self.chat = ChatPane(self.client, lambda: self.settings, self.store)
-        self.chat.find_profile = self.find_profile
+        self.chat.controller.find_profile = self.find_profile
         self.models = ModelsPane(n_ctx_provider=lambda: self.settings.inference.n_ctx)
         self.knowledge = KnowledgePane(self.indexer)
         self.settings_pane = SettingsPane(self.settings, backend.gpu_offload_supported())
@@ -314,7 +314,7 @@ class DesktopChat(QObject):
         from desktop_chat import paths
 
         self.client.unload()
-        self.chat.shutdown()
+        self.chat.release_store()
         self.indexer.cancel()
         self.store.close()
         failed = []
@@ -328,11 +328,10 @@ class DesktopChat(QObject):
                     location.unlink(missing_ok=True)
             except OSError as error:
                 failed.append(f"{location} ({error.strerror})")
+        # Everything that held the old store is given the new one: a stale reference would
+        # fail every send and search with the closed database until a restart.
         self.store, _ = self._open_store()
-        self.chat.store = self.store
-        self.chat.sidebar.store = self.store
-        self.chat.new_chat()
-        self.chat.sidebar.refresh()
+        self.chat.set_store(self.store)
         self.settings = settings_mod.Settings()
         self.settings_pane.set_settings(self.settings)
         self.profiles = ProfileStore()

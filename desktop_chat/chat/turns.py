@@ -63,6 +63,23 @@ def _ground(profile: Profile, question: str, system: str) -> tuple[str, list[dic
     return text, citations, ""
 
 
+def needs_grounding(
+    profile: Profile | None, history: Sequence[ChatMessage], continue_last: bool = False
+) -> bool:
+    """Whether the turn reads a knowledge base (slow: it may index the demo first), so a
+    window builds it off the GUI thread."""
+    return bool(
+        profile is not None
+        and profile.knowledge_base
+        and _last_question(history)
+        and not continue_last
+    )
+
+
+def _last_question(history: Sequence[ChatMessage]) -> str:
+    return next((m.content for m in reversed(history) if m.role == "user"), "")
+
+
 def build_turn(
     settings: settings_mod.Settings,
     history: Sequence[ChatMessage],
@@ -75,7 +92,10 @@ def build_turn(
     continue_last: bool = False,
     policy: str | None = None,
 ) -> Turn:
-    """Everything the engine needs for the next answer, and the passages it will cite."""
+    """Everything the engine needs for the next answer, and the passages it will cite.
+
+    Plain and synchronous, so the headless ``chat`` command can call it; it touches the disk
+    only when ``needs_grounding``, and may then be called from any thread."""
     effective = settings_mod.effective(
         profile_settings(settings, profile), model_key, conversation_overrides
     )
@@ -84,9 +104,9 @@ def build_turn(
         system = profile.system_prompt
     citations: list[dict[str, Any]] = []
     notice = ""
-    last_question = next((m.content for m in reversed(history) if m.role == "user"), "")
-    if profile is not None and profile.knowledge_base and last_question and not continue_last:
-        system, citations, notice = _ground(profile, last_question, system)
+    if needs_grounding(profile, history, continue_last):
+        assert profile is not None
+        system, citations, notice = _ground(profile, _last_question(history), system)
     request = ChatRequest(
         history=tuple(history),
         system=system,

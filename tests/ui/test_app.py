@@ -51,7 +51,7 @@ def test_changing_the_context_length_reloads_and_the_chat_goes_on(qtbot, ready_a
     ready_app.settings = settings_mod.with_value(ready_app.settings, "generation.max_tokens", 16)
     with qtbot.waitSignal(ready_app.chat.turn_finished, timeout=180_000):
         ready_app.chat.send_text("Still there?")
-    assert ready_app.chat.thread[-1].content
+    assert ready_app.chat.messages[-1].content
 
 
 @pytest.mark.qt_log_ignore("propagateSizeHints")

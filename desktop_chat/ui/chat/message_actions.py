@@ -3,27 +3,27 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Slot
-from PySide6.QtWidgets import QInputDialog, QMessageBox
+from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 
+from desktop_chat.chat.controller import ChatController
 from desktop_chat.chat.turns import shown_citations
-from desktop_chat.store import Message, StoreError
+from desktop_chat.store import Message
 from desktop_chat.ui.chat.message_view import MessageView
-
-if TYPE_CHECKING:
-    from desktop_chat.ui.chat.pane import ChatPane
+from desktop_chat.ui.chat.transcript import Transcript
 
 log = logging.getLogger(__name__)
 
 
 class MessageActions(QObject):
-    """Decorates message views with their buttons and carries out what they ask."""
+    """Decorates message views with their buttons; the controller carries out what they ask."""
 
-    def __init__(self, pane: ChatPane) -> None:
-        super().__init__(pane)
-        self.pane = pane
+    def __init__(self, controller: ChatController, transcript: Transcript, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.transcript = transcript
+        self._parent = parent  # the dialogs' parent
         self._busy = False
         # Tests replace these to answer the dialogs.
         self.ask_text = self._ask_text
@@ -31,7 +31,6 @@ class MessageActions(QObject):
 
     def decorate(self, view: MessageView, message: Message) -> None:
         view.message_id = message.id
-        store = self.pane.store
         if message.role == "user":
             view.add_action(self.tr("Edit"), "edit")
         else:
@@ -45,11 +44,8 @@ class MessageActions(QObject):
 
                 view.layout().insertWidget(2, CitationsView(shown, view))
         view.add_action(self.tr("Delete"), "delete")
-        try:
-            siblings = store.siblings(message.id)
-        except StoreError:
-            return
-        if siblings.count > 1:
+        siblings = self.controller.siblings(message.id)
+        if siblings is not None and siblings.count > 1:
             view.set_branch(siblings.position, siblings.count)
             prev_button = view.add_action("‹", "previous")
             next_button = view.add_action("›", "next")
@@ -77,7 +73,7 @@ class MessageActions(QObject):
     def set_busy(self, busy: bool) -> None:
         """While an answer streams, actions that would start another one are disabled."""
         self._busy = busy
-        for view in self.pane.transcript.views:
+        for view in self.transcript.views:
             for action in ("edit", "regenerate", "continue", "delete", "previous", "next"):
                 button = view.action_button(action)
                 if button is not None:
@@ -87,44 +83,28 @@ class MessageActions(QObject):
     def run(self, action: str, view: MessageView) -> None:
         if self._busy or view.message_id is None or action == "copy":
             return
-        store = self.pane.store
-        try:
-            message = next(m for m in self.pane.thread if m.id == view.message_id)
-        except StopIteration:
+        message = self.controller.message(view.message_id)
+        if message is None:
             return
-        try:
-            if action == "edit":
-                self._edit(message)
-            elif action == "regenerate" and message.parent_id is not None:
-                self.pane.answer(message.parent_id)
-            elif action == "continue" and message.parent_id is not None:
-                self.pane.answer(message.parent_id, continue_message=message)
-            elif action == "delete":
-                if self.confirm(
-                    self.tr("Delete this message and everything after it in this branch?")
-                ):
-                    store.delete_message(message.id)
-                    self.pane.reload_thread()
-            elif action in ("previous", "next"):
-                siblings = store.siblings(message.id)
-                target = siblings.previous_id if action == "previous" else siblings.next_id
-                if target is not None:
-                    store.switch_to_sibling(target)
-                    self.pane.reload_thread()
-        except StoreError as error:
-            self.pane.banner.show_error(str(error))
-
-    def _edit(self, message: Message) -> None:
-        text = self.ask_text(self.tr("Edit your message"), message.content)
-        if text is None or not text.strip() or text == message.content:
-            return
-        # A new branch beside the old question: the old question and its answers stay.
-        self.pane.send_text(text.strip(), parent_id=message.parent_id)
+        if action == "edit":
+            text = self.ask_text(self.tr("Edit your message"), message.content)
+            if text is not None and text.strip() and text != message.content:
+                # A new branch beside the old question: the old question and its answers stay.
+                self.controller.edit(message.id, text.strip())
+        elif action == "regenerate":
+            self.controller.regenerate(message.id)
+        elif action == "continue":
+            self.controller.continue_answer(message.id)
+        elif action == "delete":
+            if self.confirm(self.tr("Delete this message and everything after it in this branch?")):
+                self.controller.delete_message(message.id)
+        elif action in ("previous", "next"):
+            self.controller.switch_branch(message.id, -1 if action == "previous" else 1)
 
     def _ask_text(self, title: str, text: str) -> str | None:
-        value, ok = QInputDialog.getMultiLineText(self.pane, title, self.tr("Message:"), text)
+        value, ok = QInputDialog.getMultiLineText(self._parent, title, self.tr("Message:"), text)
         return value if ok else None
 
     def _confirm(self, question: str) -> bool:
-        answer = QMessageBox.question(self.pane, self.tr("Delete"), question)
+        answer = QMessageBox.question(self._parent, self.tr("Delete"), question)
         return answer == QMessageBox.StandardButton.Yes

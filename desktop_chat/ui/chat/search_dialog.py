@@ -112,6 +112,13 @@ class SearchDialog(QDialog):
 
     # -- searching -------------------------------------------------------------------------
 
+    def set_store(self, store: Store) -> None:
+        """Search ``store`` from now on; the last query and its results are forgotten (they
+        came from the data just deleted)."""
+        self.store = store
+        self.query_edit.clear()
+        self.run_search()
+
     def _intro_text(self) -> str:
         return self.tr(
             "Search every conversation. Chinese and English both work, e.g. 退款 or refund."

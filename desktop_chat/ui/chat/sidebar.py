@@ -340,6 +340,15 @@ class ConversationSidebar(QWidget):
         except StoreError:
             log.exception("could not purge conversation %s", conversation_id)
 
+    def set_store(self, store: Store) -> None:
+        """List ``store`` from now on (after Delete all my data), and search it too."""
+        self._take_pending_delete()  # its conversation went with the old store
+        self.store = store
+        self._selected_id = None
+        if self._search_dialog is not None:
+            self._search_dialog.set_store(store)
+        self.refresh()
+
     def pending_delete(self) -> int | None:
         """The conversation that Undo would bring back, if any."""
         return self._pending_delete

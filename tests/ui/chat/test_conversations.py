@@ -23,7 +23,7 @@ def ask(qtbot, app, text: str, max_tokens: int = 16):
 def test_a_conversation_survives_a_restart(qtbot, qapp, ready_app, smollm_path):
     ask(qtbot, ready_app, "What is a rainbow?")
     conversation_id = ready_app.chat.conversation_id
-    answer = ready_app.chat.thread[-1].content
+    answer = ready_app.chat.messages[-1].content
     ready_app.window.close()
     ready_app.shutdown()
 
@@ -71,39 +71,39 @@ def test_switching_chats_mid_stream_never_mixes_tokens(qtbot, ready_app):
 def test_edit_keeps_the_old_question_as_a_branch(qtbot, ready_app):
     chat = ready_app.chat
     ask(qtbot, ready_app, "Name a fruit.")
-    question = chat.thread[0]
+    question = chat.messages[0]
     chat.actions.ask_text = lambda *_: "Name a vegetable."
     set_max(ready_app, 16)
     with qtbot.waitSignal(chat.turn_finished, timeout=180_000):
         chat.actions.run("edit", chat.transcript.views[0])
-    assert chat.thread[0].content == "Name a vegetable."
+    assert chat.messages[0].content == "Name a vegetable."
     assert chat.transcript.views[0].branch_label.text() == "2 / 2"
     chat.actions.run("previous", chat.transcript.views[0])
-    assert chat.thread[0].id == question.id
+    assert chat.messages[0].id == question.id
     assert chat.transcript.views[0].branch_label.text() == "1 / 2"
 
 
 def test_regenerate_adds_an_alternative_answer(qtbot, ready_app):
     chat = ready_app.chat
     ask(qtbot, ready_app, "Say something.")
-    first = chat.thread[-1]
+    first = chat.messages[-1]
     with qtbot.waitSignal(chat.turn_finished, timeout=180_000):
         chat.actions.run("regenerate", chat.transcript.views[-1])
-    assert chat.thread[-1].id != first.id
-    assert ready_app.store.siblings(chat.thread[-1].id).count == 2
+    assert chat.messages[-1].id != first.id
+    assert ready_app.store.siblings(chat.messages[-1].id).count == 2
 
 
 def test_continue_extends_a_cut_off_answer(qtbot, ready_app):
     chat = ready_app.chat
     stats = ask(qtbot, ready_app, "Write a long poem about the sea.", max_tokens=16)
     assert str(stats.stop_reason) == "length"
-    cut = chat.thread[-1]
+    cut = chat.messages[-1]
     continue_button = chat.transcript.views[-1].action_button("continue")
     assert continue_button is not None
     set_max(ready_app, 16)
     with qtbot.waitSignal(chat.turn_finished, timeout=180_000):
         chat.actions.run("continue", chat.transcript.views[-1])
-    longer = chat.thread[-1]
+    longer = chat.messages[-1]
     assert longer.id == cut.id
     assert longer.content.startswith(cut.content) and len(longer.content) > len(cut.content)
 
@@ -113,7 +113,7 @@ def test_delete_a_message(qtbot, ready_app):
     ask(qtbot, ready_app, "One.")
     chat.actions.confirm = lambda *_: True
     chat.actions.run("delete", chat.transcript.views[-1])
-    assert [m.role for m in chat.thread] == ["user"]
+    assert [m.role for m in chat.messages] == ["user"]
 
 
 def test_a_huge_paste_is_accepted_and_explained(qtbot, ready_app):
@@ -122,7 +122,7 @@ def test_a_huge_paste_is_accepted_and_explained(qtbot, ready_app):
     stats = ask(qtbot, ready_app, paste)
     assert stats.prompt_tokens < ready_app.client.model.n_ctx
     assert "context window" in chat.banner.text
-    assert chat.thread[0].content == paste  # stored in full, nothing lost
+    assert chat.messages[0].content == paste  # stored in full, nothing lost
 
 
 def test_a_corrupt_database_is_moved_aside_and_the_user_told(qtbot, qapp):
@@ -178,6 +178,6 @@ def test_the_ask_policy_stops_and_offers_to_drop_old_turns(qtbot, ready_app):
     assert chat.banner.button.text() == "Drop oldest turns"
     with qtbot.waitSignal(chat.turn_finished, timeout=180_000):
         chat.banner.button.click()
-    assert chat.thread[-1].role == "assistant" and chat.thread[-1].content
+    assert chat.messages[-1].role == "assistant" and chat.messages[-1].content
     policy = ready_app.store.get_conversation(chat.conversation_id).context_policy
     assert policy == "drop_oldest"

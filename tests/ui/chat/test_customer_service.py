@@ -18,7 +18,7 @@ def demo_app(qtbot, ready_app):
 def ask(qtbot, app, text: str):
     with qtbot.waitSignal(app.chat.turn_finished, timeout=180_000):
         app.chat.send_text(text)
-    return app.chat.thread[-1]
+    return app.chat.messages[-1]
 
 
 def test_demo_button_sets_up_profile_knowledge_base_and_greeting(qtbot, demo_app):

@@ -1,0 +1,311 @@
+"""Turns through the engine: start (after a knowledge-base lookup when grounded), stream, stop,
+finish, with every answer saved as it grows. The widget-free base of the chat controller."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from desktop_chat import settings as settings_mod
+from desktop_chat.chat.lookups import PendingTurn, TurnLookups
+from desktop_chat.chat.profiles import Profile
+from desktop_chat.chat.streams import LiveAnswers
+from desktop_chat.chat.turns import Turn, build_turn, needs_grounding
+from desktop_chat.engine.client import EngineClient
+from desktop_chat.engine.types import ChatMessage, GenerationStats, PromptInfo
+from desktop_chat.store import Message, Store, StoreError
+
+log = logging.getLogger(__name__)
+
+DROP_OLDEST = "drop_oldest"  # the action a context-full problem offers; the view names it
+
+
+class Answering(QObject):
+    """The open conversation's answers and those still streaming for chats left behind.
+
+    Sentences it passes on come from the layers below (store, engine, task runner); the view
+    owns its own words.
+    """
+
+    # The view's picture of the chat
+    conversation_changed = Signal(object)  # the open conversation's id, or None for a new chat
+    messages_changed = Signal(int)  # the branch was reloaded; a message id to bring into view
+    conversations_changed = Signal()  # titles or order changed: the list needs a refresh
+    profile_changed = Signal(str)  # a chat with another profile was opened
+    # The shown answer
+    stream_started = Signal(int, str)  # message id being written (a view of it is replaced), text
+    stream_chunk = Signal(str)
+    stream_ended = Signal(object)  # the final text, or None when the view merely leaves it
+    busy_changed = Signal(bool)  # an answer is being prepared or generated for this chat
+    grounding_started = Signal(str)  # the knowledge base being searched for this turn
+    prompt_info = Signal(int, int)  # tokens in the prompt, context size
+    window_changed = Signal()  # the first message the model still sees moved
+    stats_changed = Signal(object)  # GenerationStats of the turn just finished here
+    # Words for the user
+    notice = Signal(str)  # an informative sentence; "" clears it
+    problem = Signal(str, str)  # a sentence, and an action to offer ("" or DROP_OLDEST)
+    draft_returned = Signal(str)  # a question that could not be stored goes back to the composer
+    # Every turn, shown or not
+    turn_finished = Signal(int, object)  # request id, GenerationStats
+    turn_failed = Signal(int, str)
+
+    def __init__(
+        self,
+        client: EngineClient,
+        get_settings: Callable[[], settings_mod.Settings],
+        store: Store,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.client = client
+        self.get_settings = get_settings
+        self.store = store
+        self.answers = LiveAnswers(store, self)
+        self.answers.refused.connect(self._on_refused)
+        self.lookups = TurnLookups(self)
+        self.lookups.ready.connect(self._on_grounded)
+        self.lookups.failed.connect(self._on_grounding_failed)
+        self.profile: Profile | None = None
+        # The app supplies the lookup; profiles live above the chat.
+        self.find_profile: Callable[[str], Profile | None] = lambda _id: None
+        self.conversation_id: int | None = None
+        self.branch: list[Message] = []  # the open conversation's active branch, oldest first
+        self.request_id = 0  # the answer shown in the view (0: none)
+        self._context_full: set[int] = set()
+        self._window_start: dict[int, int] = {}
+        self._last_question = 0
+
+        client.started.connect(self._on_started)
+        client.chunk.connect(self._on_chunk)
+        client.finished.connect(self._on_finished)
+        client.cancelled.connect(self._on_cancelled)
+        client.failed.connect(self._on_failed)
+        client.context_full.connect(self._on_context_full)
+
+    # -- state the view reads --------------------------------------------------------------
+    @property
+    def busy(self) -> bool:
+        """An answer for the open chat is being looked up or generated (Send becomes Stop)."""
+        return bool(self.request_id) or self.lookups.waiting
+
+    @property
+    def answer_text(self) -> str:
+        """The text of the answer shown so far."""
+        stream = self.answers.get(self.request_id)
+        return stream.text if stream else ""
+
+    def first_kept(self) -> int:
+        """Index in the branch of the first message the model still sees."""
+        return self._window_start.get(self.conversation_id or 0, 0)
+
+    def reload(self) -> None:
+        """Read the open conversation's active branch again (after an edit of the store)."""
+        if self.conversation_id is None:
+            return
+        try:
+            self.branch = self.store.active_thread(self.conversation_id)
+        except StoreError as error:
+            self.problem.emit(str(error), "")
+            return
+        self.messages_changed.emit(0)
+
+    def answer(self, question_id: int, continue_message: Message | None = None) -> int:
+        """Generate an answer to ``question_id`` (or continue ``continue_message``)."""
+        assert self.conversation_id is not None
+        self.lookups.cancel()  # a newer turn wins, as the engine stops an older one
+        try:
+            branch = self.store.active_thread(self.conversation_id)
+            conversation = self.store.get_conversation(self.conversation_id)
+        except StoreError as error:
+            self.problem.emit(str(error), "")
+            return 0
+        upto = next((i for i, m in enumerate(branch) if m.id == question_id), None)
+        if upto is None:
+            return 0
+        context = branch[: upto + 1]
+        if continue_message is not None:
+            context = [*context, continue_message]
+        history = [
+            ChatMessage(m.role, m.content) for m in context if m.role in ("user", "assistant")
+        ]
+        model_key = self.client.model.path.name if self.client.model else None
+        settings, profile = self.get_settings(), self.profile
+        turn_args: dict[str, Any] = dict(
+            model_key=model_key,
+            profile=profile,
+            conversation_overrides=conversation.settings,
+            conversation_key=str(self.conversation_id),
+            min_start=self._window_start.get(self.conversation_id, 0),
+            continue_last=continue_message is not None,
+            policy=conversation.context_policy,
+        )
+        self._last_question = question_id
+        if needs_grounding(profile, history, continue_message is not None):
+            assert profile is not None and profile.knowledge_base
+            if not self.lookups.start(
+                lambda: build_turn(settings, history, **turn_args),
+                self.conversation_id,
+                question_id,
+            ):
+                return 0  # the app is closing
+            self.grounding_started.emit(profile.knowledge_base)
+            self.busy_changed.emit(True)
+            return 0  # the answer starts when the lookup is done
+        return self._start(
+            build_turn(settings, history, **turn_args), question_id, continue_message
+        )
+
+    @Slot(object, object)
+    def _on_grounded(self, pending: PendingTurn, turn: Turn) -> None:
+        self._start(turn, pending.question_id, None, pending)
+
+    @Slot(object, str)
+    def _on_grounding_failed(self, pending: PendingTurn, sentence: str) -> None:
+        if pending.shown:
+            self.problem.emit(sentence, "")
+            self.busy_changed.emit(self.busy)
+
+    def _start(
+        self,
+        turn: Turn,
+        question_id: int,
+        continue_message: Message | None,
+        pending: PendingTurn | None = None,
+    ) -> int:
+        """Write the answer's placeholder and send the turn to the engine."""
+        shown = pending.shown if pending is not None else True
+        conversation_id = pending.conversation_id if pending else self.conversation_id
+        assert conversation_id is not None
+        if shown:
+            self.notice.emit(turn.notice)
+        try:
+            stream = self.answers.begin(
+                conversation_id,
+                question_id,
+                model=self.client.model.name if self.client.model else None,
+                citations=turn.citations,
+                continuing=continue_message,
+            )
+        except StoreError as error:
+            if shown:
+                self.problem.emit(str(error), "")
+                self.busy_changed.emit(self.busy)
+            return 0
+        request_id = self.client.generate(turn.request)
+        self.answers.track(request_id, stream)
+        if shown:
+            self.request_id = request_id
+            self.stream_started.emit(stream.message_id, stream.text)
+            self.busy_changed.emit(True)
+        return request_id
+
+    def stop(self) -> None:
+        """Stop the shown answer; during the knowledge-base lookup nothing is sent at all."""
+        if self.lookups.waiting:
+            self.lookups.cancel()
+            self.notice.emit("")
+            self.busy_changed.emit(self.busy)
+        elif self.request_id:
+            self.client.stop(self.request_id)
+
+    # -- the context policy ----------------------------------------------------------------
+    def drop_oldest_and_retry(self) -> None:
+        """The "ask" policy stopped this chat; the user chose to let old turns go."""
+        if self.conversation_id is None:
+            return
+        if not self._store_safely(
+            self.store.update_conversation, self.conversation_id, context_policy="drop_oldest"
+        ):
+            return
+        if self._last_question and not self.busy:
+            self.answer(self._last_question)
+
+    # -- engine events ---------------------------------------------------------------------
+    @Slot(int)
+    def _on_context_full(self, request_id: int) -> None:
+        self._context_full.add(request_id)
+
+    @Slot(int, object)
+    def _on_started(self, request_id: int, info: PromptInfo) -> None:
+        stream = self.answers.get(request_id)
+        if stream is None:
+            return
+        self._window_start[stream.conversation_id] = info.first_kept
+        if request_id != self.request_id:
+            return
+        self.prompt_info.emit(info.prompt_tokens, info.n_ctx)
+        self.window_changed.emit()
+        if info.notes:
+            self.notice.emit(" ".join(info.notes))
+
+    @Slot(int, str)
+    def _on_chunk(self, request_id: int, text: str) -> None:
+        if self.answers.add(request_id, text) is None:
+            return
+        if request_id == self.request_id:  # another chat's tokens never reach this view
+            self.stream_chunk.emit(text)
+
+    def _store_safely(self, write: Callable[..., Any], *args: Any, **kwargs: Any) -> bool:
+        """Run a store write; a refusal becomes a sentence, the text stays in memory."""
+        try:
+            write(*args, **kwargs)
+        except StoreError as error:
+            log.warning("the store refused a write: %s", error)
+            self.problem.emit(str(error), "")
+            return False
+        return True
+
+    @Slot(str)
+    def _on_refused(self, sentence: str) -> None:
+        self.problem.emit(sentence, "")
+
+    @Slot(int, object)
+    def _on_finished(self, request_id: int, stats: GenerationStats) -> None:
+        self._complete(request_id, stats)
+
+    @Slot(int, object)
+    def _on_cancelled(self, request_id: int, stats: GenerationStats) -> None:
+        self._complete(request_id, stats)
+
+    def _complete(self, request_id: int, stats: GenerationStats) -> None:
+        stream = self.answers.finish(request_id, stats)
+        if stream is None:
+            return
+        if request_id == self.request_id:
+            self.request_id = 0
+            self.stream_ended.emit(stream.text)
+            self.reload()
+            self.stats_changed.emit(stats)
+        self.conversations_changed.emit()
+        self.busy_changed.emit(self.busy)
+        self.turn_finished.emit(request_id, stats)
+
+    @Slot(int, str)
+    def _on_failed(self, request_id: int, message: str) -> None:
+        stream = self.answers.fail(request_id)
+        context_full = request_id in self._context_full
+        self._context_full.discard(request_id)
+        if stream is None:
+            return
+        if request_id == self.request_id:
+            self.request_id = 0
+            self.stream_ended.emit(stream.text)
+            self.reload()
+            self.problem.emit(message, DROP_OLDEST if context_full else "")
+        self.busy_changed.emit(self.busy)
+        self.turn_failed.emit(request_id, message)
+
+    # -- the store's life ------------------------------------------------------------------
+    def release_store(self) -> None:
+        """Write whatever is streaming and stop using the store (before it closes)."""
+        self.lookups.release()
+        self.answers.release()
+        self.request_id = 0
+
+    def shutdown(self) -> None:
+        """At app exit: save what is streaming, and end the background lookups."""
+        self.release_store()
+        self.lookups.shutdown()
