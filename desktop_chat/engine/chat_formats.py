@@ -8,15 +8,16 @@ stay byte-identical from turn to turn so llama.cpp can reuse the cached prompt p
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 import jinja2
 import jinja2.ext
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from desktop_chat.engine import template_limits
+from desktop_chat.engine.template_limits import BoundedSandbox, TemplateLimitError
 from desktop_chat.engine.types import ChatMessage
 
 NAMED_FORMATS = (
@@ -46,8 +47,16 @@ class RenderedPrompt:
     add_bos: bool
 
 
+# Far above any chat template shipped in a GGUF file (the largest are a few tens of KB).
+MAX_TEMPLATE_CHARS = 256 * 1024
+
+
 class TemplateError(ValueError):
     """A chat template that cannot be compiled or rendered; str() is a user sentence."""
+
+
+class _TemplateRaised(TemplateError):
+    """The template's own ``raise_exception(...)``, e.g. "System role not supported"."""
 
 
 def _fold_system(messages: Sequence[ChatMessage]) -> list[ChatMessage]:
@@ -178,55 +187,78 @@ def render_named(name: str, messages: Sequence[ChatMessage]) -> RenderedPrompt:
 
 
 def _raise(message: str) -> None:
-    raise TemplateError(message)
-
-
-def _tojson(value: Any, indent: int | None = None, **_: Any) -> str:
-    import json
-
-    return json.dumps(value, ensure_ascii=False, indent=indent)
+    raise _TemplateRaised(str(message))
 
 
 class JinjaTemplate:
-    """A GGUF or user chat template compiled in Jinja's immutable sandbox."""
+    """A GGUF or user chat template compiled in a sandbox whose renders are bounded in time,
+    steps and size (see template_limits): a hostile template ends in a TemplateError."""
 
-    def __init__(self, source: str, bos_token: str = "", eos_token: str = "") -> None:
-        env = ImmutableSandboxedEnvironment(
+    def __init__(
+        self,
+        source: str,
+        bos_token: str = "",
+        eos_token: str = "",
+        time_limit_s: float | None = template_limits.TIME_LIMIT_S,
+    ) -> None:
+        if len(source) > MAX_TEMPLATE_CHARS:
+            raise TemplateError(
+                f"The chat template is {len(source):,} characters long, more than the "
+                f"{MAX_TEMPLATE_CHARS:,} this app accepts; it is not a real chat template."
+            )
+        env = BoundedSandbox(
             loader=jinja2.BaseLoader(),
             trim_blocks=True,
             lstrip_blocks=True,
             extensions=[jinja2.ext.loopcontrols],
         )
-        env.filters["tojson"] = _tojson
         try:
             self._template = env.from_string(source)
         except jinja2.TemplateError as error:
             raise TemplateError(f"The chat template does not compile: {error}") from error
+        except Exception as error:  # nesting too deep for the parser or Python's compiler
+            raise TemplateError(
+                f"The chat template does not compile: {type(error).__name__}: {error}"
+            ) from error
         self.source = source
         self.bos_token = bos_token
         self.eos_token = eos_token
+        self.time_limit_s = time_limit_s
 
-    def _render(self, messages: Sequence[ChatMessage]) -> str:
-        return self._template.render(
-            messages=[{"role": m.role, "content": m.content} for m in messages],
-            bos_token=self.bos_token,
-            eos_token=self.eos_token,
-            add_generation_prompt=True,
-            raise_exception=_raise,
-            strftime_now=lambda fmt: datetime.now().strftime(fmt),
-            tools=None,
-        )
-
-    def render(self, messages: Sequence[ChatMessage]) -> RenderedPrompt:
+    def _render(self, messages: Sequence[ChatMessage], cancel: threading.Event | None) -> str:
+        variables = {
+            "messages": [{"role": m.role, "content": m.content} for m in messages],
+            "bos_token": self.bos_token,
+            "eos_token": self.eos_token,
+            "add_generation_prompt": True,
+            "raise_exception": _raise,
+            "strftime_now": lambda fmt: datetime.now().strftime(fmt),
+            "tools": None,
+        }
+        input_chars = sum(len(m.content) for m in messages)
+        input_chars += len(self.bos_token) + len(self.eos_token)
         try:
-            text = self._render(messages)
+            return template_limits.render(
+                self._template, variables, input_chars, self.time_limit_s, cancel
+            )
         except TemplateError:
+            raise
+        except TemplateLimitError as error:
+            raise TemplateError(str(error)) from error
+        except Exception as error:  # a template is foreign code: any error is the template's
+            raise TemplateError(f"The chat template failed to render: {error}") from error
+
+    def render(
+        self, messages: Sequence[ChatMessage], cancel: threading.Event | None = None
+    ) -> RenderedPrompt:
+        """Render off the GUI thread: it may take up to the time limit before it gives up."""
+        try:
+            text = self._render(messages, cancel)
+        except _TemplateRaised:
             # Some templates (Gemma, Mistral) refuse a system role; fold it instead of failing.
             if not any(m.role == "system" for m in messages):
                 raise
-            text = self._render(_fold_system(messages))
-        except Exception as error:  # a template is foreign code: any error is the template's
-            raise TemplateError(f"The chat template failed to render: {error}") from error
+            text = self._render(_fold_system(messages), cancel)
         stops = tuple(s for s in (self.eos_token,) if s)
         return RenderedPrompt(text, stops, False)
 
@@ -239,6 +271,14 @@ SAMPLE_CONVERSATION = (
 )
 
 
-def preview(source: str, bos_token: str = "<s>", eos_token: str = "</s>") -> str:
-    """Render a custom template on a sample conversation; raises TemplateError with a sentence."""
-    return JinjaTemplate(source, bos_token, eos_token).render(SAMPLE_CONVERSATION).text
+def preview(
+    source: str,
+    bos_token: str = "<s>",
+    eos_token: str = "</s>",
+    cancel: threading.Event | None = None,
+) -> str:
+    """Render a custom template on a sample conversation; raises TemplateError with a sentence.
+
+    Bounded like every render, but still up to seconds of work: call it off the GUI thread."""
+    template = JinjaTemplate(source, bos_token, eos_token)
+    return template.render(SAMPLE_CONVERSATION, cancel).text

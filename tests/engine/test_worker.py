@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
+import threading
 from pathlib import Path
 
 from desktop_chat.engine.client import EngineClient
 from desktop_chat.engine.types import ChatMessage, ChatRequest, GenParams, LoadParams, StopReason
+from desktop_chat.engine.worker import EngineWorker
 from tests.engine.conftest import load
+from tests.engine.gguf_template import with_chat_template
 
 
 class Recorder:
@@ -81,21 +85,40 @@ def test_stop_mid_generation_ends_quickly_and_the_next_turn_works(qtbot, smollm_
     assert recorder.terminal(follow_up) == ["finished"]
 
 
-def test_stop_during_a_long_prompt_evaluation_aborts_it(qtbot, client, smollm_path):
-    load(qtbot, client, smollm_path, n_ctx=4096, n_batch=64)
-    recorder = Recorder(client)
-    long_text = " ".join(f"Sentence {i} talks about apples and pears." for i in range(330))
-    request_id = client.generate(ask(long_text, max_tokens=8))
-    qtbot.waitUntil(lambda: bool(recorder.of(request_id)), timeout=30_000)
-    started = recorder.of(request_id)[0][1]
-    assert started.prompt_tokens > 3000
-    client.stop(request_id)
-    wait_terminal(qtbot, recorder, request_id)
-    assert recorder.terminal(request_id) == ["cancelled"]
-    assert recorder.text(request_id) == ""  # no token was produced: the evaluation was cut
-    follow_up = client.generate(ask("Say hi.", max_tokens=8))
-    wait_terminal(qtbot, recorder, follow_up)
-    assert recorder.terminal(follow_up) == ["finished"]
+class SetDuringEvaluation(threading.Event):
+    """A stop that lands inside prompt evaluation every time, however fast the machine: it
+    turns itself on once llama.cpp's abort callback, which only evaluation polls, has asked."""
+
+    def __init__(self, after_polls: int) -> None:
+        super().__init__()
+        self.after_polls = after_polls
+        self.polls = 0
+
+    def is_set(self) -> bool:
+        self.polls += 1
+        if self.polls > self.after_polls:
+            self.set()
+        return super().is_set()
+
+
+def test_stop_during_a_long_prompt_evaluation_aborts_it(qtbot, smollm_path):
+    worker = EngineWorker()  # driven on this thread: each call returns when the work is done
+    try:
+        worker.load(1, LoadParams(path=smollm_path, n_ctx=4096, n_batch=64))
+        recorder = Recorder(worker)  # type: ignore[arg-type]
+        long_text = " ".join(f"Sentence {i} talks about apples and pears." for i in range(330))
+        # The worker and the stream ask twice before evaluation starts; evaluation asks
+        # per graph node of each of its ~50 batches.
+        abort = SetDuringEvaluation(after_polls=20)
+        worker.generate(2, ask(long_text, max_tokens=8), abort)
+        assert recorder.of(2)[0][1].prompt_tokens > 3000
+        assert recorder.terminal(2) == ["cancelled"]
+        assert recorder.text(2) == ""  # no token was produced: the evaluation was cut
+        assert recorder.of(2)[-1][1].stop_reason == StopReason.STOPPED
+        worker.generate(3, ask("Say hi.", max_tokens=8), threading.Event())
+        assert recorder.terminal(3) == ["finished"]
+    finally:
+        worker.close()
 
 
 def test_two_quick_sends_never_interleave(qtbot, smollm_client):
@@ -149,3 +172,24 @@ def test_model_files_outside_ascii_paths_load(qtbot, client, tmp_path, smollm_pa
     shutil.copy(smollm_path, copy)
     load(qtbot, client, copy)
     assert client.model is not None and client.model.path == Path(copy)
+
+
+def test_a_hostile_template_falls_back_and_another_model_loads_after(
+    qtbot, client, tmp_path, smollm_path, caplog
+):
+    nested = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+    hostile = with_chat_template(smollm_path, tmp_path / "hostile.gguf", nested)
+    caplog.set_level(logging.WARNING, logger="desktop_chat.engine.worker")
+    load(qtbot, client, hostile)
+    assert client.model is not None and client.model.path == hostile
+    assert client.model.template_source == "tokens"  # the fallback, not the file's template
+    assert client.model.chat_format == "chatml"
+    notes = [r.getMessage() for r in caplog.records if "chat template is broken" in r.getMessage()]
+    assert len(notes) == 1 and "was stopped" in notes[0], notes
+    recorder = Recorder(client)
+    request_id = client.generate(ask("Say hi.", max_tokens=8))
+    wait_terminal(qtbot, recorder, request_id)
+    assert recorder.terminal(request_id) == ["finished"]
+    load(qtbot, client, smollm_path)
+    assert client.model is not None and client.model.path == smollm_path
+    assert client.model.template_source == "gguf"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QTimer, Signal, Slot
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QComboBox,
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 
 from desktop_chat.engine.chat_formats import TemplateError, preview
 from desktop_chat.settings.schema import CHAT_FORMATS
+from desktop_chat.tasks import TaskContext, TaskRunner
 
 PREVIEW_DELAY_MS = 250
 # A start for someone who picks "Custom" with nothing written yet: plain ChatML.
@@ -26,7 +27,11 @@ EXAMPLE_TEMPLATE = (
 
 
 class ChatTemplateEditor(QWidget):
-    """``format_combo`` holds the chat_format value, ``code`` the custom_template text."""
+    """``format_combo`` holds the chat_format value, ``code`` the custom_template text.
+
+    A template is foreign code that may take seconds before the sandbox stops it, so the
+    preview (and the check behind ``error()``) renders on a task, never on the GUI thread.
+    """
 
     changed = Signal()
 
@@ -68,6 +73,14 @@ class ChatTemplateEditor(QWidget):
         box.addWidget(self.preview)
 
         self._model_template: str | None = None
+        self.runner = TaskRunner(self)
+        self._task_id: int | None = None  # the check in flight, for the text ``_task_source``
+        self._task_source: str | None = None
+        # The last finished check: the source, why it cannot be used (None: it can), the text.
+        self._checked: tuple[str, str | None, str] | None = None
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.shutdown)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(PREVIEW_DELAY_MS)
@@ -91,17 +104,23 @@ class ChatTemplateEditor(QWidget):
         return self.format_combo.currentData() == "custom"
 
     def error(self) -> str | None:
-        """Why the custom template cannot be used, as a sentence; None when it can."""
+        """Why the custom template cannot be used, as a sentence; None when it can.
+
+        Answers from the last finished check of this very text; when there is none yet, one
+        is started and the answer asks the user to wait for it."""
         if not self.is_custom():
             return None
         source = self.code.toPlainText()
         if not source.strip():
             return self.tr("Write a chat template, or choose another chat format.")
-        try:
-            preview(source)
-        except TemplateError as error:
-            return str(error)
-        return None
+        if self._checked is not None and self._checked[0] == source:
+            return self._checked[1]
+        self.refresh_preview()
+        return self.tr("The chat template is still being checked. Try again in a moment.")
+
+    def checking(self) -> bool:
+        """True while a preview renders in the background."""
+        return self._task_id is not None
 
     @Slot()
     def refresh_preview(self) -> None:
@@ -109,15 +128,58 @@ class ChatTemplateEditor(QWidget):
         if not self.is_custom():
             return
         source = self.code.toPlainText()
-        try:
-            text = preview(source) if source.strip() else ""
-        except TemplateError as error:
-            self.error_label.setText(str(error))
-            self.error_label.show()
-            self.preview.setPlainText("")
+        if self._task_id is not None:
+            if self._task_source == source:
+                return
+            self.runner.cancel(self._task_id)
+            self._task_id = self._task_source = None
+        if not source.strip():
+            self._show(None, "")
             return
-        self.error_label.hide()
+        if self._checked is not None and self._checked[0] == source:
+            self._show(self._checked[1], self._checked[2])
+            return
+
+        def render(context: TaskContext) -> str:
+            return preview(source, cancel=context.cancel)
+
+        task = self.runner.run(
+            "template-preview",
+            render,
+            on_done=self._on_preview_done,
+            on_failed=self._on_preview_failed,
+            expected=(TemplateError,),
+        )
+        self._task_id = task.id if task is not None else None
+        self._task_source = source
+
+    def _on_preview_done(self, task_id: int, text: object) -> None:
+        self._finish(task_id, None, str(text))
+
+    def _on_preview_failed(self, task_id: int, error: object) -> None:
+        self._finish(task_id, str(error), "")
+
+    def _finish(self, task_id: int, problem: str | None, text: str) -> None:
+        if task_id != self._task_id or self._task_source is None:
+            return  # a check of text that has changed since; its successor will answer
+        self._checked = (self._task_source, problem, text)
+        self._task_id = None
+        self._task_source = None
+        self._show(problem, text)
+
+    def _show(self, problem: str | None, text: str) -> None:
+        if problem:
+            self.error_label.setText(problem)
+            self.error_label.show()
+        else:
+            self.error_label.hide()
         self.preview.setPlainText(text)
+
+    @Slot()
+    def shutdown(self) -> None:
+        """Cancel a preview still rendering and wait for it (app exit, pane closed)."""
+        self._task_id = None
+        self.runner.shutdown(timeout_s=5.0)
 
     @Slot()
     def _on_format_changed(self) -> None:

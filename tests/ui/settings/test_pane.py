@@ -187,6 +187,7 @@ def test_broken_custom_template_shows_error_and_apply_refuses(qtbot, pane: Setti
     assert not template.custom_box.isHidden()
     template.code.setPlainText("{% for message in messages %}{{ message.content }")
     template.refresh_preview()
+    qtbot.waitUntil(lambda: not template.checking(), timeout=10_000)  # it renders on a task
     assert not template.error_label.isHidden()
     sentence = template.error_label.text()
     assert sentence.startswith("The chat template does not compile")
