@@ -119,7 +119,15 @@ _opener = urllib.request.build_opener(_StripAuthOnRedirect)
 
 
 class _Retry(Exception):
-    """A transient failure: try again from the last byte written."""
+    """A transient failure: try again from the last byte written.
+
+    ``done`` is how many bytes the .part holds now, when the failure came after some of this
+    response's bytes were written: the retry must ask for the bytes after those.
+    """
+
+    def __init__(self, reason: str, done: int | None = None) -> None:
+        super().__init__(reason)
+        self.done = done
 
 
 class _Restart(Exception):
@@ -169,7 +177,7 @@ def download_file(
     if hasher is None:
         return Outcome.STOPPED
     _check_free_space(dest.parent, (size - done) if size else 0)
-    attempt = 0
+    attempt = restarts = 0
     total = size
     meter = _Meter(time.monotonic(), done)
     while True:
@@ -182,12 +190,21 @@ def download_file(
             if total is None or done >= total:
                 break
             raise _Retry("connection closed early")
-        except _Restart:
-            log.info("server ignored the range request for %s; starting over", url)
+        except _Restart as exc:
+            restarts += 1
+            if restarts > max_retries:  # a server that never sends the listed file
+                part.unlink(missing_ok=True)
+                raise DownloadError(
+                    f"The server keeps sending something other than the listed {dest.name}. "
+                    "Refresh the file list and try again later."
+                ) from exc
+            log.info("server answer for %s did not fit what we hold; starting over", url)
             hasher, done = hashlib.sha256(), 0
             part.unlink(missing_ok=True)
             continue
         except _Retry as exc:
+            if exc.done is not None:
+                done = exc.done
             attempt = 0 if done > before else attempt + 1
             if attempt > max_retries:
                 raise DownloadError(
@@ -298,7 +315,7 @@ def _fetch(
                     try:
                         chunk = response.read(CHUNK // 4)
                     except (OSError, http.client.HTTPException) as exc:
-                        raise _Retry(str(exc) or type(exc).__name__) from exc
+                        raise _Retry(str(exc) or type(exc).__name__, done) from exc
                     if not chunk:
                         break
                     out.write(chunk)
@@ -321,16 +338,21 @@ def _fetch(
 
 
 def _total_from(response: http.client.HTTPResponse, done: int, known: int | None) -> int | None:
+    """The file's full size: the one the Hub listed when known (a response that claims less
+    is a short answer to resume after, one that claims more is caught by the size check),
+    else what this response says."""
     content_range = response.headers.get("Content-Range", "")
     match = re.match(r"bytes (\d+)-\d+/(\d+)", content_range)
+    if match and int(match[1]) != done:
+        raise _Restart
+    if known is not None:
+        return known
     if match:
-        if int(match[1]) != done:
-            raise _Restart
         return int(match[2])
     length = response.headers.get("Content-Length")
     if length and length.isdigit():
         return done + int(length)
-    return known
+    return None
 
 
 def _finish(

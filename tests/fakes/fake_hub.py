@@ -33,8 +33,12 @@ class FakeRepo:
 class Fault:
     """What the next download of a file does wrong.
 
-    kind: "drop" (close after ``after`` bytes), "500", "404", "stall" (send ``after`` bytes,
-    then nothing), "wrong" (flip bytes: persistent corruption of this response), "ignore_range".
+    kind: "drop" (close after ``after`` bytes), "404", any other HTTP status as digits ("500",
+    "503", "429"), "stall" (send ``after`` bytes, then nothing), "wrong" (flip the first 64
+    bytes), "corrupt" (flip the byte at offset ``after``), "ignore_range" (answer 200 from the
+    start), "bad_range" (a 206 whose Content-Range starts ``after`` bytes off), "bad_total" (a
+    Content-Range or Content-Length that claims 1,000 bytes more than the file), "short_length"
+    (a Content-Length of ``after`` bytes, and only those bytes sent).
     """
 
     kind: str
@@ -242,11 +246,16 @@ def _make_handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
             if data is None or (fault and fault.kind == "404"):
                 self._json({"error": "Entry not found"}, 404, {"X-Error-Code": "EntryNotFound"})
                 return
-            if fault and fault.kind == "500":
-                self._json({"error": "internal"}, 500)
+            if fault and fault.kind.isdigit():
+                self._json({"error": "server trouble"}, int(fault.kind))
                 return
             if fault and fault.kind == "wrong":
                 data = bytes(b ^ 0xFF for b in data[:64]) + data[64:]
+            if fault and fault.kind == "corrupt":
+                at = fault.after % len(data)
+                data = data[:at] + bytes([data[at] ^ 0x5A]) + data[at + 1 :]
+            kind = fault.kind if fault else ""
+            claimed = len(data) + 1000 if kind == "bad_total" else len(data)
             start = 0
             range_header = self.headers.get("Range")
             honour_range = not (fault and fault.kind == "ignore_range")
@@ -260,18 +269,22 @@ def _make_handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
                     self.end_headers()
                     return
                 self.send_response(206)
-                self.send_header("Content-Range", f"bytes {start}-{len(data) - 1}/{len(data)}")
+                shown = start + fault.after if kind == "bad_range" else start
+                self.send_header("Content-Range", f"bytes {shown}-{len(data) - 1}/{claimed}")
             else:
                 self.send_response(200)
             body = data[start:]
-            self.send_header("Content-Length", str(len(body)))
+            if kind == "short_length":
+                body = body[: fault.after]  # type: ignore[union-attr]
+            length = len(body) + (1000 if kind == "bad_total" and start == 0 else 0)
+            self.send_header("Content-Length", str(length))
             self.send_header("Accept-Ranges", "bytes")
             self.send_header("X-Linked-Etag", f'"{sha256(data)}"')
             self.end_headers()
             if head:
                 return
-            if fault and fault.kind in ("drop", "stall"):
-                self.wfile.write(body[: fault.after])
+            if fault and fault.kind in ("drop", "stall", "bad_total"):
+                self.wfile.write(body if fault.kind == "bad_total" else body[: fault.after])
                 self.wfile.flush()
                 if fault.kind == "stall":
                     hub.release.wait(STALL_LIMIT_S)
