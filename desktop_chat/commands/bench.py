@@ -11,13 +11,13 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+BENCHES = ("engine", "models", "kb", "store", "render")
+
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("bench", help="measure speed and memory figures")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
-    parser.add_argument(
-        "--only", choices=("engine", "models", "kb", "store"), action="append", help="run a subset"
-    )
+    parser.add_argument("--only", choices=BENCHES, action="append", help="run a subset")
     parser.set_defaults(func=run)
 
 
@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     from desktop_chat.models import starter
 
     logs.setup()
-    only = set(args.only or ("engine", "models", "kb", "store"))
+    only = set(args.only or BENCHES)
     smol = starter.smollm2_path()
     if smol is None:
         print("desktop-chat bench: the starter extra is not installed.", file=sys.stderr)
@@ -55,6 +55,10 @@ def run(args: argparse.Namespace) -> int:
             pass
         else:
             figures += store_bench.run(smol)
+    if "render" in only:
+        from desktop_chat.bench import render_bench
+
+        figures += render_bench.run()
     print(table(figures))
     if args.json:
         args.json.write_text(json.dumps([f.as_dict() for f in figures], indent=2) + "\n")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
@@ -11,11 +12,53 @@ from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name, guess_lexer
 from pygments.util import ClassNotFound
+from PySide6.QtCore import QCoreApplication
 
 log = logging.getLogger(__name__)
 
 CODE_STYLES = {"light": "friendly", "dark": "monokai"}
 CODE_BACKGROUND = {"light": "#f4f4f6", "dark": "#1e1f24"}
+
+# What one message renders as rich text; the rest waits behind "Show all" as plain text.
+# Sized so that parsing, highlighting and Qt's layout of the worst case (a 200-row table,
+# one 12,000-character line, a block of code) stay well under 50 ms on a slow machine.
+RICH_TEXT_CHARS = 8_000
+RICH_TEXT_LINES = 120
+# Pygments costs ~3 ms a kilobyte; guessing a language runs every lexer over the sample.
+HIGHLIGHT_CHARS = 4_000
+GUESS_CHARS = 1_000
+# An image is shown inline only from a data: URI this long or shorter; every other image
+# source (a path, /dev/zero, a FIFO, http) becomes a link the user can choose to follow.
+DATA_IMAGE_CHARS = 256 * 1024
+_DATA_IMAGE = re.compile(r"data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=]*\Z", re.IGNORECASE)
+
+
+def is_inline_image(src: str) -> bool:
+    """Whether an image source may be shown inline: a small base64 data: URI, nothing else."""
+    return len(src) <= DATA_IMAGE_CHARS and _DATA_IMAGE.match(src) is not None
+
+
+def split_for_rich_text(
+    text: str, max_chars: int = RICH_TEXT_CHARS, max_lines: int = RICH_TEXT_LINES
+) -> tuple[str, str]:
+    """``(head, tail)``: the head is rendered as rich text, the tail only on demand.
+
+    The cut falls after at most ``max_lines`` lines and ``max_chars`` characters, at a line
+    end when one is near, so a huge table keeps whole rows in the head.
+    """
+    cut = min(len(text), max_chars)
+    newline = -1
+    for _ in range(max_lines):
+        newline = text.find("\n", newline + 1, cut)
+        if newline < 0:
+            break
+    else:
+        cut = newline + 1
+    if cut < len(text):
+        line_end = text.rfind("\n", 0, cut)
+        if line_end >= cut // 2:
+            cut = line_end + 1
+    return text[:cut], text[cut:]
 
 
 @lru_cache(maxsize=4)
@@ -25,16 +68,23 @@ def _formatter(theme: str) -> HtmlFormatter:
 
 
 def _highlight(code: str, language: str, theme: str) -> str:
+    head, rest = code[:HIGHLIGHT_CHARS], code[HIGHLIGHT_CHARS:]
     try:
-        lexer = get_lexer_by_name(language) if language else guess_lexer(code)
+        lexer = get_lexer_by_name(language) if language else guess_lexer(head[:GUESS_CHARS])
     except ClassNotFound:
         return html.escape(code)
     if not language and lexer.name == "Text only":
         return html.escape(code)
-    return highlight(code, lexer, _formatter(theme))
+    return highlight(head, lexer, _formatter(theme)) + html.escape(rest)
+
+
+def _image_link_text(alt: str) -> str:
+    label = alt or QCoreApplication.translate("markdown", "image")
+    return QCoreApplication.translate("markdown", "[Image: {name}]").format(name=label)
 
 
 def _md(theme: str) -> MarkdownIt:
+    # maxNesting (20 in this preset) bounds how deep 10,000 nested quotes or lists can go.
     md = MarkdownIt("gfm-like", {"html": False, "linkify": False, "typographer": False})
     background = CODE_BACKGROUND.get(theme, CODE_BACKGROUND["light"])
 
@@ -56,8 +106,18 @@ def _md(theme: str) -> MarkdownIt:
             "</td></tr></table>"
         )
 
+    def image(renderer, tokens, idx, options, env):  # type: ignore[no-untyped-def]
+        # Model output is untrusted: an <img> would make Qt read whatever path it names.
+        token = tokens[idx]
+        src = str(token.attrGet("src") or "")
+        alt = renderer.renderInlineAsText(token.children or [], options, env)
+        if is_inline_image(src):
+            return f'<img src="{html.escape(src)}" alt="{html.escape(alt)}" />'
+        return f'<a href="{html.escape(src)}">{html.escape(_image_link_text(alt))}</a>'
+
     md.add_render_rule("fence", fence)
     md.add_render_rule("code_block", fence)
+    md.add_render_rule("image", image)
     return md
 
 

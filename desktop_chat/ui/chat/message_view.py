@@ -2,62 +2,104 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSizeF, Qt, Signal, Slot
-from PySide6.QtGui import QGuiApplication, QResizeEvent, QTextCursor
+import time
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QSizePolicy,
-    QTextEdit,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
-from desktop_chat.ui.chat.markdown import plain_to_html, to_html
+from desktop_chat.ui.chat.markdown import plain_to_html, split_for_rich_text, to_html
+from desktop_chat.ui.chat.message_body import DocumentBody
+
+# A message this short renders at once; a longer one shows a plain preview of this much and
+# renders when the queue reaches it, so opening a chat of long answers never waits for all.
+SYNC_RENDER_CHARS = 2_000
+# How long the render queue may hold the GUI thread in one turn of the event loop.
+RENDER_BUDGET_S = 0.02
 
 
-class StreamingBody(QTextEdit):
+class StreamingBody(DocumentBody):
     """The body of an answer while it streams: text is appended at the end, never re-set.
 
     Re-setting a label's whole text on every flush costs time in proportion to the answer
     (90 ms a flush at 25,000 characters, measured); appending to a document lays out only
-    the end. The finished answer is rendered once as Markdown in the label instead.
+    the end, in bounded paragraphs. The finished answer is rendered once as Markdown.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("streamingBody")
-        self.setReadOnly(True)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.viewport().setAutoFillBackground(False)
-        self.document().setDocumentMargin(0)
-        self.document().documentLayout().documentSizeChanged.connect(self._fit_height)
-        self._fit_height(self.document().size())
 
     def append_text(self, text: str) -> None:
-        cursor = QTextCursor(self.document())
-        cursor.movePosition(QTextCursor.MoveOperation.End)
-        cursor.insertText(text)
+        self.append_plain(text)
 
-    @Slot(QSizeF)
-    def _fit_height(self, size: QSizeF) -> None:
-        self.setFixedHeight(max(self.fontMetrics().lineSpacing(), int(size.height()) + 2))
 
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self.document().setTextWidth(self.viewport().width())
+class RenderQueue(QObject):
+    """Renders finished messages in turns of the event loop, newest first."""
+
+    rendered = Signal(object)  # the MessageView just rendered
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._views: list[MessageView] = []
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._render_some)
+
+    def schedule(self, view: MessageView) -> None:
+        if view in self._views:
+            self._views.remove(view)
+        self._views.append(view)
+        self._timer.start()
+
+    def discard(self, view: MessageView) -> None:
+        if view in self._views:
+            self._views.remove(view)
+
+    def clear(self) -> None:
+        self._views.clear()
+        self._timer.stop()
+
+    @property
+    def pending(self) -> int:
+        return len(self._views)
+
+    @Slot()
+    def _render_some(self) -> None:
+        deadline = time.perf_counter() + RENDER_BUDGET_S
+        while self._views:
+            view = self._views.pop()  # the newest: at the bottom, where the reader is
+            if not isValid(view):
+                continue
+            view.render_now()
+            self.rendered.emit(view)
+            if time.perf_counter() >= deadline:
+                break
+        if self._views:
+            self._timer.start()
 
 
 class MessageView(QFrame):
-    """A message bubble. Streaming text is appended as plain text; Markdown renders once."""
+    """A message bubble. Streaming text is appended as plain text; Markdown renders once.
+
+    Only the head of a long message is rendered as rich text (see split_for_rich_text); the
+    rest is written as plain text, in chunks, when the user asks for it with "Show all".
+    """
 
     copy_requested = Signal(str)
     action_requested = Signal(str, object)  # action name, message view
+    link_hovered = Signal(str)  # the target under the pointer, "" when it leaves a link
 
     def __init__(
         self,
@@ -66,6 +108,7 @@ class MessageView(QFrame):
         *,
         theme: str = "light",
         streaming: bool = False,
+        render_queue: RenderQueue | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -74,6 +117,10 @@ class MessageView(QFrame):
         self.theme = theme
         self.streaming = streaming
         self.message_id: int | None = None
+        self.render_queue = render_queue
+        self.render_pending = False
+        self.expanded = False
+        self.tail = ""
         self.setObjectName("userMessage" if role == "user" else "assistantMessage")
         self.setProperty("role", role)
         self.setFrameShape(QFrame.Shape.NoFrame)
@@ -87,36 +134,46 @@ class MessageView(QFrame):
         header.setSpacing(6)
         self.role_label = QLabel(self._role_name(role))
         self.role_label.setObjectName("roleLabel")
+        self.role_label.setTextFormat(Qt.TextFormat.PlainText)
         header.addWidget(self.role_label)
         header.addStretch(1)
         self.branch_label = QLabel()
         self.branch_label.setObjectName("metaLabel")
+        self.branch_label.setTextFormat(Qt.TextFormat.PlainText)
         self.branch_label.hide()
         header.addWidget(self.branch_label)
         layout.addLayout(header)
 
-        self.body = QLabel()
+        # One item in the bubble's layout, so widgets inserted after the body (the sources
+        # under an answer) keep their place whatever the body holds.
+        self.body_box = QWidget(self)
+        box = QVBoxLayout(self.body_box)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(2)
+        self.body = DocumentBody(self.body_box)
         self.body.setObjectName("messageBody")
-        self.body.setWordWrap(True)
-        self.body.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse
-            | Qt.TextInteractionFlag.LinksAccessibleByMouse
-        )
-        self.body.setOpenExternalLinks(True)
-        self.body.setTextFormat(Qt.TextFormat.RichText)
-        self.body.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
-        layout.addWidget(self.body)
+        self.body.link_hovered.connect(self.link_hovered)
+        box.addWidget(self.body)
         self.stream_body: StreamingBody | None = None
         if streaming:
-            self.stream_body = StreamingBody(self)
-            self.stream_body.setPlainText(text)
+            self.stream_body = StreamingBody(self.body_box)
+            self.stream_body.link_hovered.connect(self.link_hovered)
+            self.stream_body.set_plain(text)
             self.body.hide()
-            layout.addWidget(self.stream_body)
+            box.addWidget(self.stream_body)
+        self.show_all_button = QPushButton(self.body_box)
+        self.show_all_button.setObjectName("linkButton")
+        self.show_all_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.show_all_button.clicked.connect(self.show_all)
+        self.show_all_button.hide()
+        box.addWidget(self.show_all_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.body_box)
 
         footer = QHBoxLayout()
         footer.setSpacing(4)
         self.meta_label = QLabel()
         self.meta_label.setObjectName("metaLabel")
+        self.meta_label.setTextFormat(Qt.TextFormat.PlainText)
         footer.addWidget(self.meta_label)
         footer.addStretch(1)
         self.copy_button = self._tool(self.tr("Copy"), "copy")
@@ -158,15 +215,49 @@ class MessageView(QFrame):
             self.copy_requested.emit(self.text)
         self.action_requested.emit(action, self)
 
+    # -- rendering -------------------------------------------------------------------------
     def _render(self) -> None:
         if self.stream_body is not None:
             self.copy_button.setEnabled(False)
             return
-        if self.role != "assistant":
-            self.body.setText(plain_to_html(self.text) or "&nbsp;")
-        else:
-            self.body.setText(to_html(self.text, self.theme))
         self.copy_button.setEnabled(bool(self.text) and not self.streaming)
+        if self.render_queue is None or len(self.text) <= SYNC_RENDER_CHARS:
+            self.render_now()
+            return
+        # A cheap preview of about the right look until the queue gets here.
+        self.render_pending = True
+        self.show_all_button.hide()
+        self.body.set_plain(self.text[:SYNC_RENDER_CHARS])
+        self.render_queue.schedule(self)
+
+    def render_now(self) -> None:
+        """Render the head of the text as rich text now (the queue calls this in turn)."""
+        if self.render_queue is not None and self.render_pending:
+            self.render_queue.discard(self)
+        self.render_pending = False
+        head, self.tail = split_for_rich_text(self.text)
+        if self.role == "assistant":
+            self.body.set_rich_text(to_html(head, self.theme))
+        else:
+            self.body.set_rich_text(plain_to_html(head))
+        if self.tail and self.expanded:
+            self.body.append_plain(self.tail, new_paragraph=True)
+        self.show_all_button.setVisible(bool(self.tail) and not self.expanded)
+        if self.tail:
+            self.show_all_button.setText(
+                self.tr("Show all ({count} more characters)").format(count=f"{len(self.tail):,}")
+            )
+
+    @Slot()
+    def show_all(self) -> None:
+        """Write the rest of a long message as plain text, a chunk per turn of the event loop."""
+        if self.render_pending:
+            self.render_now()
+        if self.expanded or not self.tail:
+            return
+        self.expanded = True
+        self.show_all_button.hide()
+        self.body.append_plain(self.tail, new_paragraph=True)
 
     # -- streaming -------------------------------------------------------------------------
     def append(self, text: str) -> None:
@@ -181,7 +272,7 @@ class MessageView(QFrame):
             self.text = final_text
         self.streaming = False
         if self.stream_body is not None:
-            self.layout().removeWidget(self.stream_body)
+            self.body_box.layout().removeWidget(self.stream_body)
             self.stream_body.deleteLater()
             self.stream_body = None
             self.body.show()
@@ -189,8 +280,9 @@ class MessageView(QFrame):
 
     def set_text(self, text: str) -> None:
         self.text = text
+        self.expanded = False
         if self.stream_body is not None:
-            self.stream_body.setPlainText(text)
+            self.stream_body.set_plain(text)
         else:
             self._render()
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtGui import QTextOption
+from PySide6.QtWidgets import QFrame, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from desktop_chat.ui.chat.message_view import MessageView
+from desktop_chat.ui.chat.message_body import DocumentBody
+from desktop_chat.ui.chat.message_view import MessageView, RenderQueue
 
 FLUSH_INTERVAL_MS = 40
 # Only the newest messages get widgets; older ones come in pages as the user scrolls up.
@@ -17,6 +19,7 @@ class Transcript(QScrollArea):
 
     load_earlier_requested = Signal()
     message_action = Signal(str, object)
+    link_hovered = Signal(str)  # a link's target under the pointer, for a status line
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -34,16 +37,22 @@ class Transcript(QScrollArea):
         self._earlier.hide()
         self._earlier.clicked.connect(self.load_earlier_requested)
         self._layout.addWidget(self._earlier, 0, Qt.AlignmentFlag.AlignHCenter)
-        self._placeholder = QLabel()
+        # The welcome text holds names (a model's file name, a profile's greeting): it is
+        # shown on a document that loads nothing, whatever markup those names carry.
+        self._placeholder = DocumentBody()
         self._placeholder.setObjectName("placeholder")
-        self._placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self._placeholder.setWordWrap(True)
+        centred = QTextOption(self._placeholder.document().defaultTextOption())
+        centred.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self._placeholder.document().setDefaultTextOption(centred)
         self._layout.addWidget(self._placeholder)
         self._layout.addStretch(1)
         self.setWidget(self._content)
         self.views: list[MessageView] = []
         self.theme = "light"
         self.max_width = 860
+        self.render_queue = RenderQueue(self)
+        self.render_queue.rendered.connect(self._on_view_rendered)
+        self._place_shift = 0
 
         self._pending: list[str] = []
         self._streaming: MessageView | None = None
@@ -59,6 +68,7 @@ class Transcript(QScrollArea):
         self.flush()
         self._flush_timer.stop()
         self._streaming = None
+        self.render_queue.clear()
         for view in self.views:
             self._layout.removeWidget(view)
             view.deleteLater()
@@ -66,16 +76,23 @@ class Transcript(QScrollArea):
         self._stick_to_bottom = True
 
     def set_placeholder(self, html: str) -> None:
-        self._placeholder.setText(html)
+        self._placeholder.set_rich_text(html)
         self._placeholder.setVisible(bool(html) and not self.views)
 
     def set_has_earlier(self, has_earlier: bool) -> None:
         self._earlier.setVisible(has_earlier)
 
-    def add_message(self, role: str, text: str, *, streaming: bool = False) -> MessageView:
-        view = MessageView(role, text, theme=self.theme, streaming=streaming)
+    def _new_view(self, role: str, text: str, *, streaming: bool = False) -> MessageView:
+        view = MessageView(
+            role, text, theme=self.theme, streaming=streaming, render_queue=self.render_queue
+        )
         view.setMaximumWidth(self.max_width)
         view.action_requested.connect(self.message_action)
+        view.link_hovered.connect(self.link_hovered)
+        return view
+
+    def add_message(self, role: str, text: str, *, streaming: bool = False) -> MessageView:
+        view = self._new_view(role, text, streaming=streaming)
         # Index: after the "earlier" button and placeholder, before the stretch.
         self._layout.insertWidget(self._layout.count() - 1, view)
         self.views.append(view)
@@ -89,9 +106,7 @@ class Transcript(QScrollArea):
         from_bottom = bar.maximum() - bar.value()
         created = []
         for offset, (role, text) in enumerate(items):
-            view = MessageView(role, text, theme=self.theme)
-            view.setMaximumWidth(self.max_width)
-            view.action_requested.connect(self.message_action)
+            view = self._new_view(role, text)
             self._layout.insertWidget(2 + offset, view)
             created.append(view)
         self.views[:0] = created
@@ -101,6 +116,7 @@ class Transcript(QScrollArea):
         return created
 
     def remove_view(self, view: MessageView) -> None:
+        self.render_queue.discard(view)
         if view in self.views:
             self.views.remove(view)
         self._layout.removeWidget(view)
@@ -136,6 +152,24 @@ class Transcript(QScrollArea):
         return self._streaming
 
     # -- scrolling -------------------------------------------------------------------------
+    @Slot(object)
+    def _on_view_rendered(self, view: MessageView) -> None:
+        """A message above the reader grew or shrank as it rendered: keep the reader's place."""
+        if self._stick_to_bottom:
+            return
+        if view.geometry().bottom() < self.verticalScrollBar().value():
+            self._place_shift += view.sizeHint().height() - view.height()
+            QTimer.singleShot(0, self._keep_place)
+
+    @Slot()
+    def _keep_place(self) -> None:
+        shift, self._place_shift = self._place_shift, 0
+        if shift:
+            bar = self.verticalScrollBar()
+            value = bar.value()
+            self._content.adjustSize()
+            bar.setValue(value + shift)
+
     @Slot(int, int)
     def _on_range_changed(self, _minimum: int, maximum: int) -> None:
         if self._stick_to_bottom:
