@@ -37,3 +37,35 @@ def move_aside(path: Path, label: str = "corrupt") -> Path:
         counter += 1
     os.replace(path, target)
     return target
+
+
+class JsonTooComplex(ValueError):
+    """A JSON text nested deeper or larger than its reader allows; str() says which limit."""
+
+
+def load_json_bounded(
+    text: str | bytes, max_depth: int = 64, max_bytes: int | None = 64 * 1024 * 1024
+) -> object:
+    """``json.loads`` for files a user (or anyone) can hand the app, refusing before it recurses.
+
+    Python's parser recurses once per nested bracket, so ``[[[[...`` 100,000 deep raises
+    RecursionError (not a JSONDecodeError) from every reader. A quick scan (strings taken out
+    by a regex, then a running bracket count) finds the depth first. Raises JsonTooComplex
+    past a limit, json.JSONDecodeError (also a ValueError) for text that is not JSON.
+    ``max_bytes`` counts characters of a str (never more than its UTF-8 bytes).
+    """
+    import itertools
+    import json
+    import re
+
+    if max_bytes is not None and len(text) > max_bytes:
+        raise JsonTooComplex(f"it is larger than {max_bytes:,} bytes")
+    if isinstance(text, bytes):
+        text = text.decode("utf-8")
+    outside_strings = re.sub(r'"[^"\\]*(?:\\.[^"\\]*)*"', "", text)
+    brackets = re.sub(r"[^\[\]{}]+", "", outside_strings)
+    if len(brackets) > max_depth:  # fewer brackets than that cannot nest deeper
+        steps = (1 if c in "[{" else -1 for c in brackets)
+        if max(itertools.accumulate(steps)) > max_depth:
+            raise JsonTooComplex(f"it is nested more than {max_depth} levels deep")
+    return json.loads(text)

@@ -177,7 +177,7 @@ class ProfileStore:
         if not self.path.exists():
             return None
         try:
-            data = json.loads(self.path.read_text("utf-8"))
+            data = fsutil.load_json_bounded(self.path.read_text("utf-8"), max_depth=32)
             if not isinstance(data, dict) or not isinstance(data.get("profiles"), list):
                 raise ValueError("no profiles list")
             users = [_from_json(item) for item in data["profiles"]]

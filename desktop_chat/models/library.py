@@ -10,7 +10,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from desktop_chat import paths
-from desktop_chat.fsutil import atomic_write_text, move_aside
+from desktop_chat.fsutil import atomic_write_text, load_json_bounded, move_aside
 from desktop_chat.models import starter
 from desktop_chat.models.gguf_info import (
     SPLIT_RE,
@@ -66,11 +66,14 @@ def registered_paths() -> list[Path]:
     if not path.exists():
         return []
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return [Path(p) for p in data["paths"] if isinstance(p, str)]
-    except (OSError, ValueError, KeyError, TypeError):
-        log.warning("unreadable model registry %s; moved aside", path)
-        move_aside(path)
+        data = load_json_bounded(path.read_text(encoding="utf-8"), max_depth=8)
+        return [Path(p) for p in data["paths"] if isinstance(p, str)]  # type: ignore[index]
+    except (OSError, ValueError, KeyError, TypeError) as exc:  # JsonTooComplex is a ValueError
+        log.warning("unreadable model registry %s (%s); moved aside", path, exc)
+        try:
+            move_aside(path)
+        except OSError as error:  # a read-only data folder: read around it, every time
+            log.warning("could not move %s aside: %s", path, error)
         return []
 
 

@@ -23,10 +23,11 @@ The file (``paths.settings_file()``)
 
 When the file is bad, ``load()`` never raises: its ``LoadResult.warnings`` holds sentences for
 the user.
-    - not readable, not JSON, or not a JSON object: moved aside to
+    - not readable, not JSON, nested deeper than MAX_DEPTH, or not a JSON object: moved aside to
       ``settings.json.corrupt-<time>``, defaults used, the warning names the kept file;
-    - one bad value (wrong type, out of range, unknown choice): that key alone falls back to
-      its default, the warning names the key;
+    - one bad value (wrong type, out of range, unknown choice, an empty stop sequence, more
+      threads than this computer has logical cores): that key alone falls back to its
+      default, the warning names the key;
     - unknown keys: ignored with a warning (with a did-you-mean hint), and dropped at the next
       save; unknown top-level entries are ignored silently;
     - written by a newer version: read as far as understood, a copy kept as
@@ -61,7 +62,7 @@ from desktop_chat.settings.schema import (
     Settings,
 )
 from desktop_chat.settings.storage import LoadResult, load, save
-from desktop_chat.settings.values import SettingsError, format_value, parse
+from desktop_chat.settings.values import SettingsError, format_value, logical_cores, parse
 
 __all__ = [
     "FIELDS",
@@ -80,6 +81,7 @@ __all__ = [
     "format_value",
     "get_value",
     "load",
+    "logical_cores",
     "model_key_for",
     "model_overrides",
     "parse",

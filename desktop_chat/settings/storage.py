@@ -18,6 +18,10 @@ from desktop_chat.settings.values import SettingsError, check, field_for, format
 
 log = logging.getLogger(__name__)
 
+# A real settings file is three levels deep and a few KB; these only stop a hostile one.
+MAX_DEPTH = 32
+MAX_BYTES = 16 * 1024 * 1024
+
 
 @dataclass(frozen=True)
 class LoadResult:
@@ -36,7 +40,9 @@ def load(path: Path | None = None) -> LoadResult:
     except (OSError, UnicodeDecodeError) as exc:
         return _start_over(path, f"could not be read ({exc})")
     try:
-        doc = json.loads(text)
+        doc = fsutil.load_json_bounded(text, max_depth=MAX_DEPTH, max_bytes=MAX_BYTES)
+    except fsutil.JsonTooComplex as exc:
+        return _start_over(path, f"cannot be a settings file ({exc})")
     except json.JSONDecodeError as exc:
         return _start_over(path, f"is not valid JSON (line {exc.lineno}: {exc.msg})")
     if not isinstance(doc, dict):

@@ -5,9 +5,11 @@ from __future__ import annotations
 import difflib
 import json
 import math
+import os
 from collections.abc import Iterable
 from typing import Any
 
+from desktop_chat.fsutil import JsonTooComplex, load_json_bounded
 from desktop_chat.settings.schema import FIELDS, Field
 
 _TRUE = frozenset({"true", "1", "yes", "on"})
@@ -62,7 +64,7 @@ def check(field: Field, value: Any) -> Any:
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int):
             raise SettingsError(f"{field.key} must be a whole number (got {_show(value)}).")
-        return _in_range(field, value)
+        return _machine_rules(field, _in_range(field, value))
     if kind is float:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise SettingsError(f"{field.key} must be a number (got {_show(value)}).")
@@ -72,6 +74,13 @@ def check(field: Field, value: Any) -> Any:
     if kind is tuple:
         if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
             raise SettingsError(f"{field.key} must be a list of strings (got {_show(value)}).")
+        if field.key == "generation.stop" and "" in value:
+            # Every text starts with the empty string: each answer would end before its
+            # first word.
+            raise SettingsError(
+                "generation.stop cannot hold an empty stop sequence: every answer would "
+                "come out empty. Remove the empty entry."
+            )
         return tuple(value)
     if not isinstance(value, str):
         raise SettingsError(f"{field.key} must be text (got {_show(value)}).")
@@ -81,6 +90,22 @@ def check(field: Field, value: Any) -> Any:
                 return choice
         raise SettingsError(
             f"{field.key} must be one of {', '.join(field.choices)} (got {_show(value)})."
+        )
+    return value
+
+
+def logical_cores() -> int:
+    """CPU threads this machine runs at once (hyper-threads included)."""
+    return max(1, os.cpu_count() or 1)
+
+
+def _machine_rules(field: Field, value: Any) -> Any:
+    """Limits that depend on this computer rather than on the schema."""
+    if field.key == "inference.n_threads" and value > logical_cores():
+        # More threads than cores only makes them wait on each other (0.7 tok/s at 256).
+        raise SettingsError(
+            f"{field.key} must be at most {logical_cores()}, the number of logical cores on "
+            f"this computer (0 = one per physical core); got {value}."
         )
     return value
 
@@ -122,10 +147,12 @@ def parse(field: Field, text: str) -> Any:
     if kind is tuple:
         if raw.startswith("["):
             try:
-                return check(field, json.loads(raw))
+                return check(field, load_json_bounded(raw, max_depth=8))
+            except JsonTooComplex as exc:
+                raise SettingsError(f"{field.key} must be a list of strings ({exc}).") from None
             except json.JSONDecodeError as exc:
                 raise SettingsError(
-                    f"{field.key}: {text!r} is not a valid JSON list ({exc.msg})."
+                    f"{field.key}: {_show(text)} is not a valid JSON list ({exc.msg})."
                 ) from None
         return tuple(part.strip() for part in raw.split(",") if part.strip())
     # Text is kept as typed: leading spaces may matter in a prompt or a template.

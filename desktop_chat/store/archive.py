@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from desktop_chat.fsutil import atomic_write_text
+from desktop_chat.fsutil import JsonTooComplex, atomic_write_text, load_json_bounded
 from desktop_chat.store.archive_check import check_archive
 from desktop_chat.store.conversations import fetch_conversation
 from desktop_chat.store.db import Database
@@ -26,6 +26,8 @@ from desktop_chat.store.records import (
 
 ARCHIVE_FORMAT = "desktop-chat-conversations"
 ARCHIVE_VERSION = 1
+# An archive is five levels deep, plus whatever a message's metadata holds.
+ARCHIVE_MAX_DEPTH = 64
 
 _ROLE_HEADINGS = {"user": "You", "assistant": "Assistant", "system": "System", "tool": "Tool"}
 
@@ -149,7 +151,11 @@ class ArchiveMixin(Database):
         except OSError as exc:
             raise ArchiveError(f"Could not read {path}: {exc.strerror or exc}.") from exc
         try:
-            data = json.loads(text)
+            data = load_json_bounded(text, max_depth=ARCHIVE_MAX_DEPTH, max_bytes=None)
+        except JsonTooComplex as exc:
+            raise ArchiveError(
+                f"{path} is not a desktop-chat archive ({exc}). Nothing was imported."
+            ) from None
         except json.JSONDecodeError as exc:
             raise ArchiveError(
                 f"{path} is not a desktop-chat archive (not valid JSON at line {exc.lineno})."

@@ -80,3 +80,11 @@ def test_corrupt_registry_is_moved_aside() -> None:
     library.registry_file().write_text("{nope", encoding="utf-8")
     assert library.registered_paths() == []
     assert list(paths.data_dir().glob("registered_models.json.corrupt-*"))
+
+
+def test_a_deeply_nested_registry_is_moved_aside_not_a_recursion_error() -> None:
+    library.registry_file().write_text('{"paths": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    assert library.registered_paths() == []
+    assert not library.registry_file().exists()
+    assert list(paths.data_dir().glob("registered_models.json.corrupt-*"))
+    assert library.registered_paths() == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,14 @@ from desktop_chat import paths, settings
 from desktop_chat.engine.types import GenParams, LoadParams
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def eight_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    """inference.n_threads is capped at this machine's logical cores; these tests describe an
+    8-core machine, whatever runs them (the cap itself is tested with 2)."""
+    monkeypatch.setattr(os, "cpu_count", lambda: 8)
+
 
 # A valid value other than the default for every setting; the first test keeps it complete.
 NON_DEFAULT: dict[str, Any] = {
@@ -391,3 +400,68 @@ def test_reload_needed() -> None:
     new = settings.with_value(new, "appearance.font_size", 20)
     assert settings.reload_needed(old, new) == ["inference.n_ctx", "generation.chat_format"]
     assert settings.reload_needed(old, old) == []
+
+
+def test_threads_above_the_logical_cores_are_refused_naming_the_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    with pytest.raises(settings.SettingsError) as caught:
+        settings.with_value(settings.Settings(), "inference.n_threads", "256")
+    assert str(caught.value) == (
+        "inference.n_threads must be at most 2, the number of logical cores on this computer "
+        "(0 = one per physical core); got 256."
+    )
+    assert (
+        settings.with_value(settings.Settings(), "inference.n_threads", 2).inference.n_threads == 2
+    )
+    with pytest.raises(settings.SettingsError, match="at most 2"):
+        settings.with_model_override(settings.Settings(), "m.gguf", "inference.n_threads", 3)
+
+
+def test_a_file_with_more_threads_than_cores_falls_back_for_that_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    target = tmp_path / "settings.json"
+    target.write_text(json.dumps({"schema_version": 2, "inference": {"n_threads": 256}}))
+    result = settings.load(target)
+    assert result.settings.inference.n_threads == 0
+    [warning] = result.warnings
+    assert "at most 2" in warning and "default (0)" in warning
+
+
+@pytest.mark.parametrize("value", ['[""]', '["</s>", ""]', ["", "x"]])
+def test_an_empty_stop_sequence_is_refused(value: Any) -> None:
+    with pytest.raises(settings.SettingsError, match="empty stop sequence"):
+        settings.with_value(settings.Settings(), "generation.stop", value)
+
+
+def test_the_cli_refuses_empty_stop_strings_and_too_many_threads(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.commands.test_config_cli import run
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert run("config", "set", "generation.stop", '[""]') != 0
+    assert "empty stop sequence" in capsys.readouterr().err
+    assert run("config", "set", "inference.n_threads", "256") != 0
+    assert "at most 2, the number of logical cores" in capsys.readouterr().err
+    assert not paths.settings_file().exists()
+
+
+def test_a_deeply_nested_file_is_moved_aside_not_a_recursion_error(tmp_path: Path) -> None:
+    target = tmp_path / "settings.json"
+    target.write_text('{"generation": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    result = settings.load(target)
+    assert result.settings == settings.Settings()
+    assert not target.exists()
+    [aside] = tmp_path.glob("settings.json.corrupt-*")
+    [warning] = result.warnings
+    assert "nested more than" in warning and str(aside) in warning
+    assert settings.load(target).warnings == []  # the next start is clean
+
+
+def test_a_deeply_nested_stop_list_is_a_sentence() -> None:
+    with pytest.raises(settings.SettingsError, match="nested more than"):
+        settings.with_value(settings.Settings(), "generation.stop", "[" * 100_000)

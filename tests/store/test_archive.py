@@ -154,6 +154,18 @@ BAD_ARCHIVES += [
     (_valid_then_broken(lambda c: c.update(created="yesterday")), "created of conversation 2"),
     (_valid_then_broken(lambda c: c["messages"].append(c["messages"][0])), "appears twice"),
 ]
+# Nested 100,000 deep: refused before Python's JSON parser recurses (it raised RecursionError).
+BAD_ARCHIVES += [
+    ("[" * 100_000 + "]" * 100_000, "nested more than 64 levels deep"),
+    (
+        json.dumps({"format": ARCHIVE_FORMAT, "version": 1, "conversations": []})[:-1]
+        + ', "extra": '
+        + '{"a": ' * 100_000
+        + "1"
+        + "}" * 100_001,
+        "nested more than 64 levels deep",
+    ),
+]
 
 
 @pytest.mark.parametrize(("content", "reason"), BAD_ARCHIVES)

@@ -18,7 +18,7 @@ from desktop_chat.ui.settings.template_editor import EXAMPLE_TEMPLATE
 NON_DEFAULTS = {
     "inference.n_ctx": 2048,
     "inference.n_gpu_layers": 12,
-    "inference.n_threads": 3,
+    "inference.n_threads": 1,  # every machine has one core; more may be refused
     "inference.n_batch": 256,
     "inference.flash_attn": False,
     "inference.use_mmap": False,
@@ -101,6 +101,16 @@ def test_stop_strings_by_comma_or_by_line(pane: SettingsPane) -> None:
 def test_threads_auto_names_the_core_count(pane: SettingsPane) -> None:
     threads = pane.editors["inference.n_threads"]
     assert str(settings_mod.physical_cores()) in threads.specialValueText()  # type: ignore[attr-defined]
+
+
+def test_threads_above_the_logical_cores_are_refused_naming_the_limit(
+    qtbot, pane: SettingsPane, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    show_value(pane.editors["inference.n_threads"], 200)
+    with qtbot.assertNotEmitted(pane.applied):
+        pane.apply()
+    assert "at most 2, the number of logical cores on this computer" in pane.banner.text
 
 
 def test_gpu_control_disabled_with_explanation_without_gpu_build(qtbot) -> None:
