@@ -72,7 +72,8 @@ class ConversationsMixin(Database):
             return fetch_conversation(conn, conversation_id)
 
     def list_conversations(self, *, include_deleted: bool = False) -> list[Conversation]:
-        """Pinned first, then most recently updated first."""
+        """Pinned first, then most recently updated first; equal times newest first by id, so
+        the order never rests on how sqlite happens to scan the table."""
         where = "" if include_deleted else "WHERE deleted_at IS NULL"
         with self._locked() as conn:
             rows = conn.execute(

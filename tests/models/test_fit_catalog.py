@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -42,9 +43,24 @@ def test_recommend_best_quant_that_fits() -> None:
     assert fit.recommend(files, MemoryBudget(GB // 2)) is None
 
 
-def test_vram_query_is_none_or_bytes() -> None:
-    value = fit.vram_free()
-    assert value is None or value >= 0
+@pytest.mark.parametrize(
+    ("script", "expected"),
+    [
+        (None, None),  # no nvidia-smi on PATH
+        ("echo 1024; echo 2048", 2048 * 1024 * 1024),  # the emptiest of two GPUs
+        ("echo 'NVIDIA-SMI has failed'; exit 9", None),
+        ("echo '[N/A]'", None),
+    ],
+)
+def test_vram_query_reads_nvidia_smi(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, script: str | None, expected: int | None
+) -> None:
+    if script is not None:
+        tool = tmp_path / "nvidia-smi"
+        tool.write_text(f"#!/bin/sh\n{script}\n")
+        tool.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert fit.vram_free() == expected
 
 
 def test_catalog_loads_and_validates() -> None:

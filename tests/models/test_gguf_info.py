@@ -46,8 +46,10 @@ def sparse_copy(header: bytes, target: Path, length: int, data: bytes | None = N
 def test_reads_the_starter_model(starter_gguf: Path) -> None:
     info = read_gguf_info(starter_gguf)
     assert isinstance(info, GGUFInfo)
-    assert info.architecture in ("llama", "gemma3")
-    assert info.quantization in ("Q4_1", "Q4_K_M")
+    smol = starter_gguf.name.startswith("SmolLM2")
+    assert (info.architecture, info.quantization) == (
+        ("llama", "Q4_1") if smol else ("gemma3", "Q4_K_M")
+    )
     assert info.file_size == starter_gguf.stat().st_size
     assert info.parameters > 100_000_000
     assert info.context_length and info.block_count and info.embedding_length
@@ -91,7 +93,7 @@ def test_not_a_gguf(tmp_path: Path) -> None:
         clear_cache()
         with pytest.raises(InvalidModelFile) as err:
             read_gguf_info(path)
-        assert "not a GGUF model" in str(err.value) or "truncated" in str(err.value)
+        assert "is not a GGUF model" in str(err.value), content[:8]
 
 
 def test_missing_file_and_folder(tmp_path: Path) -> None:
@@ -126,7 +128,9 @@ def test_truncated_inside_header_at_many_offsets(header_bytes: bytes, tmp_path: 
         sparse_copy(header_bytes, path, length)
         with pytest.raises(InvalidModelFile) as err:
             read_gguf_info(path)
-        assert "truncated" in str(err.value) or "not a GGUF" in str(err.value), length
+        # Nothing at all is no signature; a first byte of "GGUF" is the start of a model.
+        expected = "is not a GGUF model" if length == 0 else "This GGUF file is truncated"
+        assert expected in str(err.value), length
 
 
 def _patched(header: bytes, offset: int, fmt: str, value: int) -> bytes:

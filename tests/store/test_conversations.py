@@ -27,6 +27,14 @@ def test_list_is_pinned_first_then_newest(store: Store) -> None:
     assert [c.id for c in store.list_conversations()] == [old.id, middle.id, new.id]
 
 
+def test_equal_times_are_ordered_by_id_newest_first(store: Store) -> None:
+    first, second, third = (store.create_conversation(t, now=500.0) for t in ("1", "2", "3"))
+    assert [c.id for c in store.list_conversations()] == [third.id, second.id, first.id]
+    store.delete_conversation(second.id, now=600.0)
+    store.restore_conversation(second.id)
+    assert [c.id for c in store.list_conversations()] == [third.id, second.id, first.id]
+
+
 def test_rename_and_settings(store: Store) -> None:
     conversation = store.create_conversation("draft", profile="shop")
     renamed = store.rename_conversation(conversation.id, "Shipping times")

@@ -66,7 +66,9 @@ def test_delete_all_my_data(qtbot, ready_app):
     assert ready_app.store.list_conversations() == []
     assert "deleted" in ready_app.settings_pane.banner.text
     assert ready_app.settings.generation == settings_mod.Settings().generation
-    assert not paths.settings_file().exists() or ready_app.settings.app.current_model
+    # The starter model loaded again and was remembered, in memory and in a new file.
+    assert ready_app.settings.app.current_model == str(ready_app.client.model.path)
+    assert settings_mod.load().settings.app.current_model == str(ready_app.client.model.path)
 
 
 def test_history_held_by_another_copy_still_starts_and_loses_nothing(qtbot, qapp, smollm_path):

@@ -77,8 +77,8 @@ def test_a_load_failure_says_so_and_the_app_stays_usable(qtbot, desktop_app, tmp
     bad.write_bytes(b"GGUF" + b"\0" * 64)
     with qtbot.waitSignal(desktop_app.client.model_load_failed, timeout=30_000):
         desktop_app.load_model(bad)
-    assert desktop_app.chat.banner.isVisible() or not desktop_app.chat.banner.isHidden()
-    assert "GGUF" in desktop_app.chat.banner.text or "model" in desktop_app.chat.banner.text
+    assert not desktop_app.chat.banner.isHidden()  # the window itself is never shown here
+    assert desktop_app.chat.banner.text.startswith("This GGUF file uses format version 0")
     assert not desktop_app.chat.send_button.isEnabled()
     with qtbot.waitSignal(desktop_app.client.model_loaded, timeout=180_000):
         desktop_app.load_model(smollm_path)

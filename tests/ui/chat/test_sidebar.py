@@ -184,7 +184,8 @@ def test_pin_moves_to_top_and_unpin_moves_back(store, make_sidebar):
 
 
 def test_delete_then_undo_restores(qtbot, store, make_sidebar):
-    conversation = store.create_conversation("doomed")
+    # Both times explicit: "now" by the wall clock is before NOW (noon) every morning.
+    conversation = store.create_conversation("doomed", now=ago(minutes=5))
     store.create_conversation("other", now=ago(hours=1))
     sidebar = make_sidebar()
     click(qtbot, sidebar, conversation.id)
