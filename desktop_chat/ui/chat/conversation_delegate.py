@@ -30,6 +30,9 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 TITLE_ROLE = Qt.ItemDataRole.UserRole + 1
 PINNED_ROLE = Qt.ItemDataRole.UserRole + 2
 MARKER_WIDTH = 22  # room for the pin marker and for the "…" menu button at a row's right end
+# A row shows far fewer characters than this; eliding a pasted megabyte each paint would not.
+SHOWN_TITLE_CHARS = 300
+TOOLTIP_TITLE_CHARS = 1_000
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -40,6 +43,8 @@ def is_conversation(index: Index) -> bool:
 
 def tooltip(title: str) -> str:
     # Tooltips guess whether text is HTML; always escaped rich text shows a title as typed.
+    if len(title) > TOOLTIP_TITLE_CHARS:
+        title = title[:TOOLTIP_TITLE_CHARS] + "…"
     return f"<p>{html.escape(title)}</p>" if title else ""
 
 
@@ -66,7 +71,9 @@ class ConversationDelegate(QStyledItemDelegate):
         style = widget.style() if widget is not None else QApplication.style()
         text_rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, widget)
         opt.text = opt.fontMetrics.elidedText(
-            opt.text, Qt.TextElideMode.ElideRight, max(0, text_rect.width() - reserve)
+            opt.text[:SHOWN_TITLE_CHARS],
+            Qt.TextElideMode.ElideRight,
+            max(0, text_rect.width() - reserve),
         )
         opt.textElideMode = Qt.TextElideMode.ElideNone
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)

@@ -33,6 +33,26 @@ DATA_IMAGE_CHARS = 256 * 1024
 _DATA_IMAGE = re.compile(r"data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=]*\Z", re.IGNORECASE)
 
 
+# markdown-it stops at 20 levels of nested blocks and silently drops what lies deeper, so a
+# message nested past this depth is shown as plain text instead: nothing of it is lost.
+MAX_BLOCK_DEPTH = 12
+_CONTAINER = re.compile(r"[ \t]*(?:>|[-+*](?:[ \t]|\Z)|\d{1,9}[.)](?:[ \t]|\Z))")
+
+
+def too_deep(text: str) -> bool:
+    """Whether some line nests quotes or lists about as deep as markdown-it would cut off."""
+    for line in text.splitlines():
+        stripped = line.lstrip(" \t")
+        if len(line) - len(stripped) >= 2 * MAX_BLOCK_DEPTH and _CONTAINER.match(stripped):
+            return True  # a list nested by indentation
+        depth, position = 0, 0
+        while depth < MAX_BLOCK_DEPTH and (match := _CONTAINER.match(line, position)):
+            depth, position = depth + 1, match.end()
+        if depth >= MAX_BLOCK_DEPTH:
+            return True
+    return False
+
+
 def is_inline_image(src: str) -> bool:
     """Whether an image source may be shown inline: a small base64 data: URI, nothing else."""
     return len(src) <= DATA_IMAGE_CHARS and _DATA_IMAGE.match(src) is not None
@@ -84,7 +104,7 @@ def _image_link_text(alt: str) -> str:
 
 
 def _md(theme: str) -> MarkdownIt:
-    # maxNesting (20 in this preset) bounds how deep 10,000 nested quotes or lists can go.
+    # maxNesting (20 in this preset) bounds the parser's recursion; see MAX_BLOCK_DEPTH.
     md = MarkdownIt("gfm-like", {"html": False, "linkify": False, "typographer": False})
     background = CODE_BACKGROUND.get(theme, CODE_BACKGROUND["light"])
 
@@ -128,6 +148,8 @@ def _renderer(theme: str) -> MarkdownIt:
 
 def to_html(text: str, theme: str = "light") -> str:
     """Render a finished answer. Raw HTML in the text is shown as text, never interpreted."""
+    if too_deep(text):
+        return plain_to_html(text)
     try:
         return _renderer(theme).render(text)
     except Exception:  # a renderer bug must never lose the answer

@@ -90,6 +90,7 @@ class KnowledgePane(QWidget):
         self.detail_label = QLabel()
         self.detail_label.setObjectName("hint")
         self.detail_label.setWordWrap(True)
+        self.detail_label.setTextFormat(Qt.TextFormat.PlainText)  # names and error text
         layout.addWidget(self.detail_label)
 
         buttons = QHBoxLayout()
@@ -115,6 +116,7 @@ class KnowledgePane(QWidget):
         self.progress_bar.setObjectName("kbProgress")
         self.progress_label = QLabel()
         self.progress_label.setObjectName("statusLine")
+        self.progress_label.setTextFormat(Qt.TextFormat.PlainText)  # file names
         self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.clicked.connect(self._on_cancel_clicked)
         row.addWidget(self.progress_bar, 1)

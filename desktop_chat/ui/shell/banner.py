@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
 
@@ -16,6 +16,8 @@ class Banner(QFrame):
         layout.setContentsMargins(16, 8, 8, 8)
         self.label = QLabel()
         self.label.setWordWrap(True)
+        # Sentences carry file names, model names and error text: never read them as markup.
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
         self.label.setObjectName("bannerText")
         layout.addWidget(self.label, 1)
         self.button = QPushButton()

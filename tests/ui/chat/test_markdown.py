@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from desktop_chat.ui.chat.markdown import plain_to_html, to_html
+from desktop_chat.ui.chat.markdown import (
+    DATA_IMAGE_CHARS,
+    RICH_TEXT_CHARS,
+    RICH_TEXT_LINES,
+    is_inline_image,
+    plain_to_html,
+    split_for_rich_text,
+    to_html,
+)
 
 
 def test_code_blocks_are_highlighted_and_keep_indentation() -> None:
@@ -25,3 +33,55 @@ def test_gfm_tables_and_emphasis() -> None:
 
 def test_plain_text_keeps_spaces_and_escapes() -> None:
     assert plain_to_html("  x < y") == '<div style="white-space: pre-wrap">  x &lt; y</div>'
+
+
+def test_an_image_becomes_a_link_to_its_source_never_an_img() -> None:
+    for source in ("/etc/passwd", "/dev/zero", "http://127.0.0.1:9/x.png", "relative.png"):
+        html = to_html(f"see ![the file]({source})")
+        assert "<img" not in html
+        assert f'<a href="{source}">[Image: the file]</a>' in html
+
+
+def test_only_a_small_base64_data_image_stays_inline() -> None:
+    small = "data:image/png;base64," + "A" * 100
+    assert f'<img src="{small}" alt="dot" />' in to_html(f"![dot]({small})")
+    assert is_inline_image(small)
+    big = "data:image/png;base64," + "A" * (DATA_IMAGE_CHARS + 1)
+    assert not is_inline_image(big)
+    assert "<img" not in to_html(f"![big]({big})")
+    assert not is_inline_image("data:image/svg+xml;base64,AAAA")  # SVG can reference files
+    assert not is_inline_image("data:text/html;base64,AAAA")
+
+
+def test_split_keeps_whole_lines_and_loses_nothing() -> None:
+    table = "| a |\n|---|\n" + "".join(f"| row {i} |\n" for i in range(3000))
+    head, tail = split_for_rich_text(table)
+    assert head + tail == table
+    assert head.count("\n") == RICH_TEXT_LINES and head.endswith("\n")
+    assert tail.startswith(f"| row {RICH_TEXT_LINES - 2} |")
+
+    line = "x" * 1_000_000
+    head, tail = split_for_rich_text(line)
+    assert len(head) == RICH_TEXT_CHARS and head + tail == line
+
+    prose = "word " * 10_000 + "\n" + "tail"
+    head, tail = split_for_rich_text(prose)
+    assert head + tail == prose and len(head) <= RICH_TEXT_CHARS
+
+    assert split_for_rich_text("short") == ("short", "")
+
+
+def test_a_long_code_block_is_highlighted_only_at_its_start_and_kept_whole() -> None:
+    code = "".join(f"value_{i} = {i}\n" for i in range(2000))
+    html = to_html(f"```python\n{code}```\n")
+    assert "value_1999 = 1999" in html  # the unhighlighted rest is escaped text
+    assert "color:" in html
+
+
+def test_deep_nesting_keeps_every_word() -> None:
+    # markdown-it silently drops what lies past 20 levels; such text is shown plain instead.
+    for text in ("> " * 10_000 + "deep", "- " * 10_000 + "deep", " " * 40 + "- deep"):
+        assert "deep" in to_html(text)
+    assert "<blockquote>" in to_html("> > > shallow")  # ordinary nesting still renders
+    for text in ("[" * 10_000, "*" * 10_000 + "x" + "*" * 10_000, "`" * 10_000):
+        assert to_html(text)
