@@ -166,6 +166,9 @@ class TaskRunner(QObject):
                 emit(bridge.progress, task.id, value)
 
         task = _start(name, body, report)
+        # Kept until the thread has ended, not just until its result arrived: shutdown must
+        # join the last instructions of a task too.
+        self._mine = {i: t for i, t in self._mine.items() if t.running()}
         self._mine[task.id] = task
         self._callbacks[task.id] = _Callbacks(on_done, on_failed, on_progress)
         task.thread.start()  # type: ignore[union-attr]
@@ -177,7 +180,8 @@ class TaskRunner(QObject):
             task.cancel()
 
     def busy(self) -> bool:
-        return any(task.running() for task in self._mine.values())
+        """True while a task's result has yet to arrive."""
+        return bool(self._callbacks)
 
     def shutdown(self, timeout_s: float = 10.0) -> bool:
         """Cancel every task of this runner, wait up to ``timeout_s`` in all; False if one hangs."""
@@ -188,10 +192,7 @@ class TaskRunner(QObject):
         return _cancel_and_join(tasks, timeout_s)
 
     def _take(self, task_id: int, final: bool) -> _Callbacks | None:
-        callbacks = self._callbacks.pop(task_id, None) if final else self._callbacks.get(task_id)
-        if final:
-            self._mine.pop(task_id, None)
-        return callbacks
+        return self._callbacks.pop(task_id, None) if final else self._callbacks.get(task_id)
 
     @Slot(int, object)
     def _on_done(self, task_id: int, result: object) -> None:

@@ -240,13 +240,14 @@ class DiscoverTab(QWidget):
     def _start_search(self) -> None:
         query, offset, limit = self._query, self._offset, self.page_size
         self.status.setText(self.tr("Searching…"))
-        self._search_id = self.host.runner.start(
-            "search",
-            lambda _cancel: hub.search(query, limit=limit, offset=offset),
+        task = self.host.runner.run(
+            "hub-search",
+            lambda _context: hub.search(query, limit=limit, offset=offset),
             self._on_results,
             self._on_search_failed,
             expected=(HubError,),
         )
+        self._search_id = task.id if task is not None else -1
         self._update_actions()
 
     def searching(self) -> bool:
@@ -309,13 +310,14 @@ class DiscoverTab(QWidget):
             self.status.setText(self.tr("Offline — the file list needs the model hub."))
             return
         self.status.setText(self.tr("Listing the files of {repo}…").format(repo=repo_id))
-        self._files_id = self.host.runner.start(
-            "files",
-            lambda _cancel: fetch_repo_files(repo_id),
+        task = self.host.runner.run(
+            "hub-files",
+            lambda _context: fetch_repo_files(repo_id),
             self._on_files,
             self._on_files_failed,
             expected=(HubError,),
         )
+        self._files_id = task.id if task is not None else -1
 
     def listing(self) -> bool:
         return self._files_id != -1

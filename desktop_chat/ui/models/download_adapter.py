@@ -57,7 +57,9 @@ class DownloadQueueAdapter(QObject):
         with self._lock:
             if self._closed:
                 return
-            if not finished and now - self._last_emit.get(job_id, 0.0) < self._interval_s:
+            last = self._last_emit.get(job_id)
+            # A job's first report always passes (monotonic time may be under one interval).
+            if not finished and last is not None and now - last < self._interval_s:
                 return
             self._last_emit[job_id] = now
         # RuntimeError: the adapter was deleted without shutdown(), so nobody listens.

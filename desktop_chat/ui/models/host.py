@@ -5,14 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Protocol
 
+from desktop_chat.tasks import TaskRunner
+
 
 class ModelsHost(Protocol):
-    """The pane's shared services: job runner, download adapter, banner and dialogs.
+    """The pane's shared services: task runner, download adapter, banner and dialogs.
 
     The tabs are views; asking the user, showing a sentence and running background work are
     the pane's, so a tab reaches them through this narrow face instead of importing the pane."""
 
-    runner: Any
+    runner: TaskRunner
     adapter: Any
     banner: Any
 

@@ -144,12 +144,13 @@ class LocalTab(QWidget):
             return
         n_ctx = self._n_ctx()
         self.hint.setText(self.tr("Looking for models…"))
-        self._scan_id = self.host.runner.start(
-            "scan",
-            lambda _cancel: scan_with_fit(n_ctx),
+        task = self.host.runner.run(
+            "model-scan",
+            lambda _context: scan_with_fit(n_ctx),
             self._on_scanned,
             self._on_scan_failed,
         )
+        self._scan_id = task.id if task is not None else -1
 
     def scanning(self) -> bool:
         return self._scan_id != -1
@@ -390,12 +391,13 @@ class LocalTab(QWidget):
         )
         self.hint.setText(self.hint.text().format(n=len(models)))
         chosen_link = link
-        self._import_id = self.host.runner.start(
-            "import",
-            lambda cancel: import_all(models, chosen_link, cancel),
+        task = self.host.runner.run(
+            "model-import",
+            lambda context: import_all(models, chosen_link, context.cancel),
             self._on_imported,
             self._on_import_failed,
         )
+        self._import_id = task.id if task is not None else -1
         return True
 
     def importing(self) -> bool:

@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
 
 from desktop_chat.models import hub
 from desktop_chat.models.download_queue import DownloadJob, DownloadQueue, JobState
+from desktop_chat.tasks import TaskRunner
 from desktop_chat.ui.models.discover import DiscoverTab
 from desktop_chat.ui.models.download_adapter import DownloadQueueAdapter
 from desktop_chat.ui.models.downloads import DownloadsTab
-from desktop_chat.ui.models.jobs import JobRunner, probe_hub
 from desktop_chat.ui.models.local import DEFAULT_N_CTX, LocalTab
 from desktop_chat.ui.shell.banner import Banner
 
@@ -34,9 +34,10 @@ def _default_n_ctx() -> int:
 
 
 class ModelsPane(QWidget):
-    """Find, download, import and pick models; ``shutdown()`` at exit stops its threads.
+    """Find, download, import and pick models; ``shutdown()`` at exit stops its tasks.
 
-    ``n_ctx_provider`` returns the context size in settings (0: the model's own) for the
+    Nothing here touches the network until the user opens Discover (the online check), searches
+    or downloads. ``n_ctx_provider`` returns the context size in settings (0: the model's own) for the
     will-it-fit check; ``download_queue`` replaces the persisted default queue (tests).
     """
 
@@ -52,7 +53,7 @@ class ModelsPane(QWidget):
         super().__init__(parent)
         self.setObjectName("modelsPane")
         self.setAcceptDrops(True)
-        self.runner = JobRunner(self)
+        self.runner = TaskRunner(self)
         queue = download_queue or DownloadQueue(token=hub.get_token)
         self.adapter = DownloadQueueAdapter(queue, self)
         self.online: bool | None = None
@@ -89,6 +90,7 @@ class ModelsPane(QWidget):
         self.downloads.count_changed.connect(self._on_download_count)
         self.adapter.changed.connect(self._on_job_changed)
         self.offline_banner.action_clicked.connect(self._on_offline_action)
+        self.tabs.currentChanged.connect(self._on_tab_changed)
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
@@ -96,7 +98,6 @@ class ModelsPane(QWidget):
         self.downloads.update_summary()
         self.adapter.start()  # jobs saved by the last run show again and carry on
         self.refresh()
-        self.check_online()
 
     # -- API used by the app ------------------------------------------------------------------
 
@@ -160,14 +161,20 @@ class ModelsPane(QWidget):
 
     # -- online state ----------------------------------------------------------------------
 
+    @Slot(int)
+    def _on_tab_changed(self, index: int) -> None:
+        if self.tabs.widget(index) is self.discover and self.online is None:
+            self.check_online()  # the first look at Discover: the user now wants the Hub
+
     @Slot()
     def check_online(self) -> None:
-        """Probe the Hub in the background (at most ~1.5 s); never blocks this thread."""
+        """Probe the Hub in the background (at most ~1.5 s, DNS included); never blocks."""
         if self._probe_id != -1 or self._closed:
             return
-        self._probe_id = self.runner.start(
-            "probe", probe_hub, self._on_probed, self._on_probe_failed
+        task = self.runner.run(
+            "hub-probe", lambda _context: hub.online_check(), self._on_probed, self._on_probe_failed
         )
+        self._probe_id = task.id if task is not None else -1
 
     @Slot(int, object)
     def _on_probed(self, job_id: int, reason: object) -> None:
