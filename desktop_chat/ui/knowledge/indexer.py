@@ -1,19 +1,20 @@
-"""Knowledge-base indexing off the GUI thread: a worker on its own QThread and its GUI owner."""
+"""Knowledge-base indexing off the GUI thread: jobs run one at a time as tasks of the runner."""
 
 from __future__ import annotations
 
 import logging
 import threading
 import time
-import weakref
 from collections import deque
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Signal
 
 from desktop_chat.kb import library
 from desktop_chat.kb.index import IndexReport, KbError
+from desktop_chat.tasks import TaskContext, TaskRunner
 
 log = logging.getLogger(__name__)
 
@@ -22,19 +23,25 @@ log = logging.getLogger(__name__)
 PROGRESS_INTERVAL_S = 0.05
 MAX_SKIPPED_NAMED = 8  # beyond this the sentence says "and N more" instead of naming them
 
-_live: weakref.WeakSet[KbIndexer] = weakref.WeakSet()
+Progress = Callable[[int, int, str], None]
 
 
-def running_indexer_threads() -> int:
-    """How many indexing threads are still running; tests fail on one left behind."""
-    return sum(1 for indexer in _live if indexer.thread_running)
+@dataclass
+class _Job:
+    """One request: what to index, and its own cancel event (set straight from the GUI)."""
+
+    kind: str  # "create", "add" or "sync"
+    name: str
+    paths: list[str]
+    cancel: threading.Event = field(default_factory=threading.Event)
 
 
-class KbIndexWorker(QObject):
-    """Runs indexing jobs one after another on the thread it was moved to.
+class KbIndexer(QObject):
+    """The GUI thread's handle on indexing: queue jobs, cancel them, and shut down at exit.
 
-    Every job ends with exactly one of ``finished``, ``failed`` or ``cancelled``, emitted
-    from a ``finally``. The cancel event of each job is set directly by the GUI thread.
+    Jobs run one at a time, in the order asked, each as a task of the task runner; every job
+    ends with exactly one of ``finished``, ``failed`` or ``cancelled``. ``cancel`` stops the
+    running job and every queued one. ``shutdown`` must be called at app exit.
     """
 
     progress = Signal(int, int, str)
@@ -42,60 +49,63 @@ class KbIndexWorker(QObject):
     failed = Signal(str, str)
     cancelled = Signal(str)
 
-    @Slot(str, object, object)
-    def create(self, name: str, paths: list[str], cancel: threading.Event) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._runner = TaskRunner(self)
+        self._jobs: deque[_Job] = deque()  # the head runs while _running is set
+        self._running = False
+        self._closed = False
+
+    # -- requests --------------------------------------------------------------------------
+    def create(self, name: str, paths: Iterable[Path | str]) -> None:
         """Create knowledge base ``name`` from files and folders."""
-        self._run(name, cancel, lambda progress: self._create(name, paths, progress, cancel))
+        self._queue(_Job("create", name, [str(p) for p in paths]))
 
-    @Slot(str, object, object)
-    def add(self, name: str, paths: list[str], cancel: threading.Event) -> None:
-        """Add files or folders to the existing knowledge base ``name`` and index them."""
+    def add(self, name: str, paths: Iterable[Path | str]) -> None:
+        """Add files or folders to knowledge base ``name``."""
+        self._queue(_Job("add", name, [str(p) for p in paths]))
 
-        def job(progress: Callable[[int, int, str], None]) -> IndexReport:
-            with library.open_kb(name) as kb:
-                return kb.add_paths(paths, progress, cancel)
+    def sync(self, name: str) -> None:
+        """Re-index knowledge base ``name``: new, changed and deleted files."""
+        self._queue(_Job("sync", name, []))
 
-        self._run(name, cancel, job)
+    def cancel(self) -> None:
+        """Stop the running job and every queued one; each still ends with ``cancelled``."""
+        for job in self._jobs:
+            job.cancel.set()
 
-    @Slot(str, object)
-    def sync(self, name: str, cancel: threading.Event) -> None:
-        """Bring knowledge base ``name`` up to date with its files."""
+    @property
+    def busy(self) -> bool:
+        return bool(self._jobs)
 
-        def job(progress: Callable[[int, int, str], None]) -> IndexReport:
-            with library.open_kb(name) as kb:
-                return kb.sync(progress, cancel)
+    def _queue(self, job: _Job) -> None:
+        if self._closed:
+            raise RuntimeError("KbIndexer was shut down")
+        self._jobs.append(job)
+        self._start_next()
 
-        self._run(name, cancel, job)
-
-    def _create(
-        self,
-        name: str,
-        paths: list[str],
-        progress: Callable[[int, int, str], None],
-        cancel: threading.Event,
-    ) -> IndexReport:
-        if library.exists(name):
-            raise library.KbExistsError(
-                self.tr(
-                    'A knowledge base called "{name}" already exists: choose another name.'
-                ).format(name=name)
+    def _start_next(self) -> None:
+        while self._jobs and not self._running:
+            job = self._jobs[0]
+            if job.cancel.is_set():  # cancelled while it waited in the queue
+                self._jobs.popleft()
+                self.cancelled.emit(job.name)
+                continue
+            task = self._runner.run(
+                f"kb-{job.kind}",
+                lambda context, job=job: self._index(job, context),
+                self._on_done,
+                self._on_failed,
+                self._on_progress,
+                expected=(KbError, OSError),
             )
-        try:
-            report = library.create_kb(name, paths, progress, cancel)
-        except BaseException:
-            library.delete_kb(name)
-            raise
-        if report.cancelled:
-            # A half-built knowledge base would look complete in the list: drop it.
-            library.delete_kb(name)
-        return report
+            if task is None:  # shut down: nothing new starts
+                return
+            self._running = True
 
-    def _run(
-        self,
-        name: str,
-        cancel: threading.Event,
-        job: Callable[[Callable[[int, int, str], None]], IndexReport],
-    ) -> None:
+    # -- on the task's thread --------------------------------------------------------------
+    def _index(self, job: _Job, context: TaskContext) -> IndexReport:
+        context.on_cancel(job.cancel.set)  # shutdown_all at exit stops the job too
         last = 0.0
 
         def progress(done: int, total: int, source: str) -> None:
@@ -103,97 +113,59 @@ class KbIndexWorker(QObject):
             now = time.monotonic()
             if done in (1, total) or now - last >= PROGRESS_INTERVAL_S:
                 last = now
-                self.progress.emit(done, total, source)
+                context.progress((done, total, source))
 
-        report: IndexReport | None = None
-        message = self.tr("Indexing stopped unexpectedly. Details are in the log file.")
-        skipped = cancel.is_set()  # cancelled while it waited in the queue
+        if job.kind == "create":
+            return self._create(job, progress)
+        with library.open_kb(job.name) as kb:
+            if job.kind == "add":
+                return kb.add_paths(job.paths, progress, job.cancel)
+            return kb.sync(progress, job.cancel)
+
+    def _create(self, job: _Job, progress: Progress) -> IndexReport:
+        if library.exists(job.name):
+            raise library.KbExistsError(
+                self.tr(
+                    'A knowledge base called "{name}" already exists: choose another name.'
+                ).format(name=job.name)
+            )
         try:
-            if not skipped:
-                report = job(progress)
-        except (KbError, OSError) as exc:
-            log.warning("indexing %s failed: %s", name, exc)
-            message = str(exc)
-        except Exception:
-            log.exception("indexing %s failed", name)
-        finally:
-            if report is not None and not report.cancelled:
-                self.finished.emit(name, report)
-            elif report is not None or skipped:
-                self.cancelled.emit(name)
-            else:
-                self.failed.emit(name, message)
+            report = library.create_kb(job.name, job.paths, progress, job.cancel)
+        except BaseException:
+            library.delete_kb(job.name)
+            raise
+        if report.cancelled:
+            # A half-built knowledge base would look complete in the list: drop it.
+            library.delete_kb(job.name)
+        return report
 
+    # -- results, on the GUI thread --------------------------------------------------------
+    def _end_job(self) -> _Job:
+        self._running = False
+        return self._jobs.popleft()
 
-class KbIndexer(QObject):
-    """The GUI thread's handle on indexing: queue jobs, cancel them, and shut down at exit.
+    def _on_progress(self, _task_id: int, value: object) -> None:
+        done, total, source = value  # type: ignore[misc]
+        self.progress.emit(done, total, source)
 
-    The thread starts on the first job. Jobs run one at a time in the order asked; ``cancel``
-    stops the running job and every queued one. ``shutdown`` must be called at app exit.
-    """
+    def _on_done(self, _task_id: int, report: object) -> None:
+        job = self._end_job()
+        assert isinstance(report, IndexReport)
+        if report.cancelled:
+            self.cancelled.emit(job.name)
+        else:
+            self.finished.emit(job.name, report)
+        self._start_next()
 
-    progress = Signal(int, int, str)
-    finished = Signal(str, object)
-    failed = Signal(str, str)
-    cancelled = Signal(str)
-
-    _create_requested = Signal(str, object, object)
-    _add_requested = Signal(str, object, object)
-    _sync_requested = Signal(str, object)
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._pending: deque[threading.Event] = deque()
-        self._closed = False
-        self._thread = QThread()
-        self._thread.setObjectName("kb-indexer")
-        self._worker = KbIndexWorker()
-        self._worker.moveToThread(self._thread)
-        # Deleted on its own thread as that thread ends; see shutdown().
-        self._thread.finished.connect(self._worker.deleteLater)
-        self._create_requested.connect(self._worker.create)
-        self._add_requested.connect(self._worker.add)
-        self._sync_requested.connect(self._worker.sync)
-        self._worker.progress.connect(self._on_progress)
-        self._worker.finished.connect(self._on_finished)
-        self._worker.failed.connect(self._on_failed)
-        self._worker.cancelled.connect(self._on_cancelled)
-        _live.add(self)
-
-    # -- requests --------------------------------------------------------------------------
-    def create(self, name: str, paths: Iterable[Path | str]) -> None:
-        """Create knowledge base ``name`` from files and folders."""
-        self._create_requested.emit(name, [str(p) for p in paths], self._new_job())
-
-    def add(self, name: str, paths: Iterable[Path | str]) -> None:
-        """Add files or folders to knowledge base ``name``."""
-        self._add_requested.emit(name, [str(p) for p in paths], self._new_job())
-
-    def sync(self, name: str) -> None:
-        """Re-index knowledge base ``name``: new, changed and deleted files."""
-        self._sync_requested.emit(name, self._new_job())
-
-    def cancel(self) -> None:
-        """Stop the running job and every queued one; each still ends with ``cancelled``."""
-        for event in self._pending:
-            event.set()
-
-    @property
-    def busy(self) -> bool:
-        return bool(self._pending)
-
-    @property
-    def thread_running(self) -> bool:
-        return self._thread.isRunning()
-
-    def _new_job(self) -> threading.Event:
-        if self._closed:
-            raise RuntimeError("KbIndexer was shut down")
-        if not self._thread.isRunning():
-            self._thread.start()
-        event = threading.Event()
-        self._pending.append(event)
-        return event
+    def _on_failed(self, _task_id: int, error: object) -> None:
+        job = self._end_job()
+        if isinstance(error, (KbError, OSError)):
+            log.warning("indexing %s failed: %s", job.name, error)
+            message = str(error)
+        else:  # a bug: the runner logged it in full
+            message = self.tr("Indexing stopped unexpectedly. Details are in the log file.")
+        self.failed.emit(job.name, message)
+        self._start_next()
 
     def describe(self, name: str, report: IndexReport) -> str:
         """One or two plain sentences: what indexing did, and which files it skipped and why."""
@@ -228,40 +200,14 @@ class KbIndexer(QObject):
                 )
         return text
 
-    # -- worker results, on the GUI thread -------------------------------------------------
-    def _job_done(self) -> None:
-        # Jobs run in order on one thread, so the oldest pending event is the one that ended.
-        if self._pending:
-            self._pending.popleft()
-
-    @Slot(int, int, str)
-    def _on_progress(self, done: int, total: int, source: str) -> None:
-        self.progress.emit(done, total, source)
-
-    @Slot(str, object)
-    def _on_finished(self, name: str, report: IndexReport) -> None:
-        self._job_done()
-        self.finished.emit(name, report)
-
-    @Slot(str, str)
-    def _on_failed(self, name: str, message: str) -> None:
-        self._job_done()
-        self.failed.emit(name, message)
-
-    @Slot(str)
-    def _on_cancelled(self, name: str) -> None:
-        self._job_done()
-        self.cancelled.emit(name)
-
     # -- shutdown --------------------------------------------------------------------------
     def shutdown(self, timeout_ms: int = 10_000) -> None:
-        """Cancel every job and join the thread. Jobs still queued then never report."""
+        """Cancel every job and join its task. Jobs still queued then never report."""
         if self._closed:
             return
         self._closed = True
         self.cancel()
-        if self._thread.isRunning():
-            self._thread.quit()
-            if not self._thread.wait(timeout_ms):
-                log.error("the indexing thread did not stop in %d ms", timeout_ms)
-        self._pending.clear()
+        if not self._runner.shutdown(timeout_ms / 1000):
+            log.error("indexing did not stop in %d ms", timeout_ms)
+        self._jobs.clear()
+        self._running = False

@@ -8,17 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from desktop_chat import tasks
 from desktop_chat.kb import library
 from desktop_chat.kb.index import IndexReport, KnowledgeBase
-from desktop_chat.ui.knowledge import indexer as kb_worker
 from desktop_chat.ui.knowledge.indexer import KbIndexer
 
 
-@pytest.fixture(autouse=True)
-def no_dangling_indexer_thread() -> Iterator[None]:
-    """DESIGN.md rule 7: every KbIndexer is shut down and its thread joined."""
-    yield
-    assert kb_worker.running_indexer_threads() == 0, "a KbIndexer was not shut down"
+def indexing_tasks() -> list[tasks.Task]:
+    return [task for task in tasks.live_tasks() if task.name.startswith("kb-")]
 
 
 @pytest.fixture
@@ -161,13 +158,13 @@ def test_shutdown_cancels_and_joins_the_thread(qtbot, monkeypatch):
 
     monkeypatch.setattr(KnowledgeBase, "_sync_file", slow_sync_file)
     indexer = KbIndexer()
-    assert not indexer.thread_running  # the thread starts with the first job
+    assert indexing_tasks() == []  # a task starts with the first job
     with qtbot.waitSignal(indexer.progress, timeout=30_000):
         indexer.create("shop", library.sample_kb_paths("en"))
-    assert indexer.thread_running
+    running = indexing_tasks()
+    assert [task.name for task in running] == ["kb-create"]
     indexer.shutdown()
-    assert not indexer.thread_running
-    assert kb_worker.running_indexer_threads() == 0
+    assert not running[0].running() and indexing_tasks() == []
     indexer.shutdown()  # a second call is harmless
     with pytest.raises(RuntimeError):
         indexer.sync("shop")
@@ -176,4 +173,22 @@ def test_shutdown_cancels_and_joins_the_thread(qtbot, monkeypatch):
 def test_shutdown_without_a_job_is_harmless():
     indexer = KbIndexer()
     indexer.shutdown()
-    assert not indexer.thread_running
+    assert indexing_tasks() == []
+
+
+def test_shutdown_all_at_exit_stops_a_running_job(qtbot, indexer, monkeypatch):
+    """The app's last word, tasks.shutdown_all, reaches indexing like every other task."""
+    gate = threading.Event()
+    real_sync_file = KnowledgeBase._sync_file
+
+    def slow_sync_file(self, *args):
+        real_sync_file(self, *args)
+        gate.wait(0.2)
+
+    monkeypatch.setattr(KnowledgeBase, "_sync_file", slow_sync_file)
+    with qtbot.waitSignal(indexer.progress, timeout=30_000):
+        indexer.create("shop", library.sample_kb_paths("en"))
+    (running,) = indexing_tasks()
+    assert tasks.shutdown_all(10)
+    assert not running.running()
+    assert library.list_kbs() == []  # the half-built knowledge base was dropped

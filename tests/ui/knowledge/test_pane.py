@@ -11,15 +11,8 @@ import pytest
 
 from desktop_chat.kb import library
 from desktop_chat.kb.index import KnowledgeBase
-from desktop_chat.ui.knowledge import indexer as kb_worker
 from desktop_chat.ui.knowledge.indexer import KbIndexer
 from desktop_chat.ui.knowledge.pane import KnowledgePane
-
-
-@pytest.fixture(autouse=True)
-def no_dangling_indexer_thread() -> Iterator[None]:
-    yield
-    assert kb_worker.running_indexer_threads() == 0, "a KbIndexer was not shut down"
 
 
 @pytest.fixture
