@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from desktop_chat import settings as settings_mod
 from desktop_chat.models.gguf_info import GGUFInfo, InvalidModelFile, read_gguf_info
+from desktop_chat.tasks import TaskRunner
 from desktop_chat.ui.settings.editors import show_value, value_of
 from desktop_chat.ui.settings.pages import (
     AppearancePage,
@@ -50,6 +51,7 @@ class SettingsPane(QWidget):
 
     applied = Signal(object, list)  # new Settings, keys needing a model reload
     delete_all_requested = Signal()
+    model_info_shown = Signal()  # the model's facts from set_model are on screen
 
     def __init__(
         self,
@@ -64,6 +66,8 @@ class SettingsPane(QWidget):
         self._model_path: Path | None = None
         self._model_key: str | None = None
         self._shown: dict[str, Any] = {}
+        self.runner = TaskRunner(self)
+        self._info_id = -1
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
@@ -154,23 +158,64 @@ class SettingsPane(QWidget):
 
     # -- model -----------------------------------------------------------------------------
     def set_model(self, path: Path | None) -> None:
-        """The loaded model (None when none is): its trained context, memory and overrides."""
+        """The loaded model (None when none is): its trained context, memory and overrides.
+
+        The overrides show at once; the file's own facts (trained context, template, memory)
+        are read off the GUI thread and shown when ``model_info_shown`` is emitted."""
         dirty = self._dirty_keys()
         self._model_path = Path(path) if path is not None else None
         self._model_key = settings_mod.model_key_for(path) if path is not None else None
-        info: GGUFInfo | None = None
-        if path is not None:
-            try:
-                info = read_gguf_info(Path(path))
-            except (InvalidModelFile, OSError, ValueError) as error:
-                log.warning("settings pane: no metadata for %s: %s", path, error)
-        self.inference.set_model_info(info)
-        self.template.set_model_template(info.chat_template if info else None)
+        self.runner.cancel(self._info_id)
+        self._info_id = -1
+        self._show_model_info(None)
         for box in self.model_only_boxes:
             box.setEnabled(self._model_key is not None)
             if self._model_key is None:
                 box.setChecked(False)
         self._populate(keep=dirty)
+        if path is not None:
+            target = Path(path)
+            task = self.runner.run(
+                "gguf-info",
+                lambda _context: read_gguf_info(target),
+                self._on_model_info,
+                self._on_model_info_failed,
+                expected=(InvalidModelFile, OSError, ValueError),
+            )
+            self._info_id = task.id if task is not None else -1
+        else:
+            self.model_info_shown.emit()
+
+    def reading_model(self) -> bool:
+        return self._info_id != -1
+
+    def _on_model_info(self, task_id: int, info: object) -> None:
+        if task_id != self._info_id:
+            return  # a newer set_model asked about another file
+        self._info_id = -1
+        assert isinstance(info, GGUFInfo)
+        dirty = self._dirty_keys()
+        self._show_model_info(info)
+        # The context cap may have clamped an editor: show the applied values again, leaving
+        # what the user edited meanwhile as edited.
+        self._populate(keep=dirty)
+        self.model_info_shown.emit()
+
+    def _on_model_info_failed(self, task_id: int, error: object) -> None:
+        if task_id != self._info_id:
+            return
+        self._info_id = -1
+        log.warning("settings pane: no metadata for %s: %s", self._model_path, error)
+        self.model_info_shown.emit()
+
+    def _show_model_info(self, info: GGUFInfo | None) -> None:
+        self.inference.set_model_info(info)
+        self.template.set_model_template(info.chat_template if info else None)
+
+    def shutdown(self) -> None:
+        """Stop the background reads of this pane (app exit)."""
+        self.runner.shutdown()
+        self.privacy.shutdown()
 
     # -- values ----------------------------------------------------------------------------
     def set_settings(self, settings: settings_mod.Settings) -> None:

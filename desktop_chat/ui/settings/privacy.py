@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QUrl, Signal, Slot
+from PySide6.QtCore import QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,12 +22,14 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat import paths
+from desktop_chat.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 
 
-def disk_size(path: Path) -> int:
-    """Bytes under ``path`` (a file or a folder); unreadable entries count as nothing."""
+def disk_size(path: Path, cancel: threading.Event | None = None) -> int:
+    """Bytes under ``path`` (a file or a folder); unreadable entries count as nothing. Stops
+    early (with a partial count) once ``cancel`` is set."""
     try:
         if path.is_file():
             return path.stat().st_size
@@ -34,6 +37,8 @@ def disk_size(path: Path) -> int:
         return 0
     total = 0
     for root, _dirs, files in os.walk(path, onerror=lambda _e: None):
+        if cancel is not None and cancel.is_set():
+            break
         for name in files:
             try:
                 total += os.lstat(os.path.join(root, name)).st_size
@@ -51,25 +56,15 @@ def human_size(size: int) -> str:
     return f"{value:.1f} TB"
 
 
-class _SizeSignals(QObject):
-    done = Signal(dict)
-
-
-class _SizeJob(QRunnable):
-    """Walks the folders off the GUI thread: a models folder can hold many gigabytes."""
-
-    def __init__(self, locations: dict[str, Path]) -> None:
-        super().__init__()
-        self.locations = locations
-        self.signals = _SizeSignals()
-
-    def run(self) -> None:
-        sizes = {name: disk_size(path) for name, path in self.locations.items()}
-        self.signals.done.emit(sizes)
+def disk_sizes(locations: dict[str, Path], cancel: threading.Event) -> dict[str, int]:
+    """Bytes in each location: a walk of many folders and files, so off the GUI thread."""
+    return {name: disk_size(path, cancel) for name, path in locations.items()}
 
 
 class PrivacyPage(QWidget):
-    """Emits ``delete_clicked``; the pane asks for confirmation and tells the app."""
+    """Emits ``delete_clicked``; the pane asks for confirmation and tells the app.
+
+    ``shutdown()`` stops a size count still running (the settings pane calls it at exit)."""
 
     delete_clicked = Signal()
     sizes_ready = Signal()
@@ -122,7 +117,8 @@ class PrivacyPage(QWidget):
 
         self.locations: dict[str, Path] = {}
         self.sizes: dict[str, int] = {}
-        self._jobs: list[_SizeJob] = []
+        self.runner = TaskRunner(self)
+        self._count_id = -1
         self._fill()
 
     def _title(self, name: str) -> str:
@@ -150,19 +146,37 @@ class PrivacyPage(QWidget):
 
     @Slot()
     def refresh(self) -> None:
+        """Show the locations now and count their sizes in the background; a count already
+        running is stopped, and only the newest one's sizes are shown."""
         self._fill()
-        job = _SizeJob(dict(self.locations))
-        job.setAutoDelete(False)  # we hold it until its signal arrives
-        job.signals.done.connect(self._on_sizes)
-        self._jobs.append(job)
-        QThreadPool.globalInstance().start(job)
+        self.runner.cancel(self._count_id)
+        locations = dict(self.locations)
+        task = self.runner.run(
+            "size-count",
+            lambda context: disk_sizes(locations, context.cancel),
+            self._on_sizes,
+            self._on_failed,
+        )
+        self._count_id = task.id if task is not None else -1
 
-    @Slot(dict)
-    def _on_sizes(self, sizes: dict) -> None:
-        self._jobs = [job for job in self._jobs if job.signals is not self.sender()]
+    def counting(self) -> bool:
+        return self._count_id != -1
+
+    def _on_sizes(self, task_id: int, sizes: object) -> None:
+        if task_id != self._count_id:
+            return
+        self._count_id = -1
+        assert isinstance(sizes, dict)
         self.sizes = sizes
         self._fill()
         self.sizes_ready.emit()
+
+    def _on_failed(self, task_id: int, _error: object) -> None:
+        if task_id == self._count_id:  # logged by the runner; the sizes stay "counting…"
+            self._count_id = -1
+
+    def shutdown(self) -> None:
+        self.runner.shutdown()
 
     def showEvent(self, event) -> None:  # Qt override: count sizes when the page is seen
         super().showEvent(event)

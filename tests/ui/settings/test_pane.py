@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QComboBox
 
-from desktop_chat import paths
+from desktop_chat import paths, tasks
 from desktop_chat import settings as settings_mod
 from desktop_chat.models.starter import smollm2_path
 from desktop_chat.ui.settings.editors import SeedEditor, StopEditor, show_value, value_of
@@ -44,10 +46,18 @@ NON_DEFAULTS = {
 
 
 @pytest.fixture
-def pane(qtbot) -> SettingsPane:
+def pane(qtbot) -> Iterator[SettingsPane]:
     widget = SettingsPane(settings_mod.Settings(), gpu_supported=True)
     qtbot.addWidget(widget)
-    return widget
+    yield widget
+    widget.shutdown()
+
+
+def show_model(qtbot, pane: SettingsPane, model: Path) -> None:
+    """set_model reads the file off the GUI thread; wait until its facts are shown."""
+    with qtbot.waitSignal(pane.model_info_shown, timeout=10_000):
+        pane.set_model(model)
+    assert not pane.reading_model()
 
 
 @pytest.fixture
@@ -128,12 +138,12 @@ def test_gpu_control_enabled_without_note_on_gpu_build(pane: SettingsPane) -> No
 
 
 def test_context_capped_to_model_maximum_and_memory_line_updates(
-    pane: SettingsPane, model: Path
+    qtbot, pane: SettingsPane, model: Path
 ) -> None:
     n_ctx = pane.inference.n_ctx
     assert n_ctx.maximum() > 8192
     assert "Load a model" in pane.inference.memory_label.text()
-    pane.set_model(model)
+    show_model(qtbot, pane, model)
     assert n_ctx.maximum() == 8192
     assert "8,192" in pane.inference.context_hint.text()
     n_ctx.setValue(100_000)
@@ -152,9 +162,62 @@ def test_a_longer_stored_context_is_not_lost_by_the_cap(qtbot, model: Path) -> N
     stored = settings_mod.with_value(settings_mod.Settings(), "inference.n_ctx", 32768)
     pane = SettingsPane(stored, gpu_supported=True)
     qtbot.addWidget(pane)
-    pane.set_model(model)
+    show_model(qtbot, pane, model)
     assert pane.inference.n_ctx.value() == 8192
     assert pane.edited().inference.n_ctx == 32768
+    pane.shutdown()
+
+
+def test_the_model_file_is_read_off_the_gui_thread(
+    qtbot, pane: SettingsPane, model: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop_chat.ui.settings import pane as pane_module
+
+    readers: list[bool] = []
+    real_read = pane_module.read_gguf_info
+
+    def recording_read(path: Path) -> object:
+        readers.append(threading.current_thread() is threading.main_thread())
+        return real_read(path)
+
+    monkeypatch.setattr(pane_module, "read_gguf_info", recording_read)
+    show_model(qtbot, pane, model)
+    assert readers == [False]
+    assert "8,192" in pane.inference.context_hint.text()
+
+
+def test_a_late_read_of_a_model_no_longer_loaded_is_not_shown(
+    qtbot, pane: SettingsPane, model: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop_chat.ui.settings import pane as pane_module
+
+    release = threading.Event()
+    real_read = pane_module.read_gguf_info
+
+    def slow_read(path: Path) -> object:
+        release.wait(10)
+        return real_read(path)
+
+    monkeypatch.setattr(pane_module, "read_gguf_info", slow_read)
+    pane.set_model(model)
+    assert pane.reading_model() and pane.inference.model_only.isEnabled()
+    pane.set_model(None)  # the model was unloaded before its file was read
+    (task,) = [t for t in tasks.live_tasks() if t.name == "gguf-info"]
+    release.set()
+    assert task.join(10)
+    qtbot.wait(20)  # the stale result would be delivered in this turn of the event loop
+    assert pane.inference.info is None and pane.inference.context_hint.isHidden()
+    assert not pane.inference.model_only.isEnabled()
+
+
+def test_a_broken_model_file_leaves_the_facts_empty(
+    qtbot, pane: SettingsPane, tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken.gguf"
+    broken.write_bytes(b"not a model" * 10)
+    show_model(qtbot, pane, broken)
+    assert pane.inference.info is None
+    assert "Load a model" in pane.inference.memory_label.text()
 
 
 def test_changing_context_emits_applied_with_reload_key(qtbot, pane: SettingsPane) -> None:
@@ -232,7 +295,7 @@ def test_preview_shows_the_sample_conversation(qtbot, pane: SettingsPane) -> Non
 def test_per_model_override_saved_shown_and_reset(qtbot, pane: SettingsPane, model: Path) -> None:
     key = settings_mod.model_key_for(model)
     assert not pane.inference.model_only.isEnabled()
-    pane.set_model(model)
+    show_model(qtbot, pane, model)
     assert pane.inference.model_only.isEnabled()
     pane.generation.model_only.setChecked(True)
     assert pane.inference.model_only.isChecked()  # one choice, shown on both pages
