@@ -9,6 +9,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import ipaddress
 import socket
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -77,13 +79,53 @@ def gemma_path() -> Path:
     return path
 
 
+# Threads that live for the whole session by design. Empty today: say why for each one added.
+PERMANENT_THREAD_PREFIXES: tuple[str, ...] = ()
+# A thread whose work is over may still be running its last instructions (a task's thread
+# after its result arrived, a fake server's handler after the client hung up): joined, with
+# this bound, before it counts as left behind.
+THREAD_END_GRACE_S = 5.0
+
+
+def _left_behind_threads(before: set[threading.Thread]) -> list[str]:
+    deadline = time.monotonic() + THREAD_END_GRACE_S
+    left = []
+    for thread in threading.enumerate():
+        if thread is threading.main_thread() or thread.name.startswith(PERMANENT_THREAD_PREFIXES):
+            continue
+        if thread in before:  # the test that left it has failed already; one failure is enough
+            continue
+        # Threads Qt started that once ran Python code show up as dummies and are never
+        # removed; Qt's own threads are checked through their owners below.
+        if isinstance(thread, threading._DummyThread):
+            continue
+        thread.join(max(0.0, deadline - time.monotonic()))
+        if thread.is_alive():
+            left.append(thread.name)
+    return left
+
+
 @pytest.fixture(autouse=True)
-def no_dangling_engine_thread():
-    """DESIGN.md rule 7: nothing may leave an engine thread running behind it."""
+def no_dangling_threads():
+    """DESIGN.md rule 7: a test leaves no thread of any kind running behind it — no engine
+    QThread, no task of the task runner, no Qt pool thread, no plain Python thread."""
+    before = set(threading.enumerate())
     yield
+    problems = []
     client_module = sys.modules.get("desktop_chat.engine.client")
-    if client_module is not None:
-        assert client_module.running_engine_threads() == 0, "an EngineClient was not shut down"
-    indexer_module = sys.modules.get("desktop_chat.ui.knowledge.indexer")
-    if indexer_module is not None:
-        assert indexer_module.running_indexer_threads() == 0, "a KbIndexer was not shut down"
+    if client_module is not None and client_module.running_engine_threads():
+        problems.append("an EngineClient was not shut down")
+    runner_module = sys.modules.get("desktop_chat.tasks.runner")
+    if runner_module is not None:
+        for task in runner_module.live_tasks():
+            if not task.join(THREAD_END_GRACE_S):
+                problems.append(f"task {task.name!r} was not shut down")
+    qtcore = sys.modules.get("PySide6.QtCore")
+    if qtcore is not None:
+        pool = qtcore.QThreadPool.globalInstance()
+        if not pool.waitForDone(int(THREAD_END_GRACE_S * 1000)):
+            problems.append(f"{pool.activeThreadCount()} Qt thread-pool job(s) still running")
+    threads = _left_behind_threads(before)
+    if threads:
+        problems.append(f"threads still running: {', '.join(sorted(threads))}")
+    assert not problems, "; ".join(problems)

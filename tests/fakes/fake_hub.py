@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
@@ -12,6 +13,7 @@ import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 import pytest
 
@@ -59,6 +61,40 @@ def payload(size: int, seed: int = 1) -> bytes:
     return bytes(out[:size])
 
 
+class _Server(ThreadingHTTPServer):
+    """Tracks open connections so ``stop`` can end their handler threads: a client's
+    connection pool keeps idle keep-alive connections open, each with a thread waiting."""
+
+    daemon_threads = True
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
+        self.stopping = False
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        with self._open_lock:
+            self._open.add(request)
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            with self._open_lock:
+                self._open.discard(request)
+
+    def close_connections(self) -> None:
+        self.stopping = True
+        with self._open_lock:
+            open_now = list(self._open)
+        for request in open_now:
+            with contextlib.suppress(OSError):  # already closed by the client
+                request.shutdown(socket.SHUT_RDWR)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not self.stopping:  # a connection cut by stop() is expected, not worth a trace
+            super().handle_error(request, client_address)
+
+
 class FakeHub:
     def __init__(self) -> None:
         self.repos: dict[str, FakeRepo] = {}
@@ -67,8 +103,7 @@ class FakeHub:
         self.release = threading.Event()
         self.throttle_s = 0.0  # sleep between 64 KiB slices, so pause/cancel can land mid-file
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
-        self._server.daemon_threads = True
+        self._server = _Server(("127.0.0.1", 0), _make_handler(self))
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
@@ -83,6 +118,7 @@ class FakeHub:
     def stop(self) -> None:
         self.release.set()
         self._server.shutdown()
+        self._server.close_connections()
         self._server.server_close()
         self._thread.join(5)
 
