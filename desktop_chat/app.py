@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Slot
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QBoxLayout, QMessageBox
 
-from desktop_chat import logs
+from desktop_chat import logs, tasks
 from desktop_chat import settings as settings_mod
 from desktop_chat.chat.profiles import Profile, ProfileError, ProfileStore
 from desktop_chat.engine import backend
@@ -24,10 +24,18 @@ from desktop_chat.ui.models.pane import ModelsPane
 from desktop_chat.ui.settings.pane import SettingsPane
 from desktop_chat.ui.settings.profiles import ProfilePicker, ProfilesDialog
 from desktop_chat.ui.shell import theme
+from desktop_chat.ui.shell.banner import Banner
 from desktop_chat.ui.shell.i18n import choose_language, install_translator
 from desktop_chat.ui.shell.main_window import MainWindow
 
 log = logging.getLogger(__name__)
+
+
+class StartupError(Exception):
+    """The window cannot be built (a data folder it cannot write); str() is a sentence."""
+
+# How long exit waits for background tasks in all; one stuck longer is logged and left.
+SHUTDOWN_BOUND_S = 10.0
 
 
 def ensure_qapp(argv: list[str] | None = None) -> QApplication:
@@ -66,6 +74,34 @@ class DesktopChat(QObject):
             notices.append(profile_notice)
         self.client = EngineClient()
         self.indexer = KbIndexer()
+        try:
+            self._build(result, notices)
+        except BaseException as error:
+            # The engine thread runs already: a QThread destroyed while it runs aborts the
+            # whole process, so it is stopped before the error goes on.
+            self._stop_services()
+            if isinstance(error, OSError):
+                log.exception("start-up failed")
+                raise StartupError(self._startup_sentence(error)) from error
+            raise
+
+    def _stop_services(self) -> None:
+        chat = getattr(self, "chat", None)
+        if chat is not None:
+            chat.shutdown()
+        self.indexer.shutdown()
+        self.client.shutdown()
+        self.store.close()
+
+    def _startup_sentence(self, error: OSError) -> str:
+        where = f" ({error.filename})" if error.filename else ""
+        return self.tr(
+            "Desktop Chat cannot start: {reason}{where}. Make that folder writable, or set "
+            "DESKTOP_CHAT_HOME to a folder you can write, and start it again."
+        ).format(reason=error.strerror or error, where=where)
+
+    def _build(self, result: settings_mod.LoadResult, notices: list[str]) -> None:
+        """The panes and the window, wired to the services; OSError for a folder it cannot use."""
         self.chat = ChatPane(self.client, lambda: self.settings, self.store)
         self.chat.controller.find_profile = self.find_profile
         self.models = ModelsPane(n_ctx_provider=lambda: self.settings.inference.n_ctx)
@@ -83,9 +119,15 @@ class DesktopChat(QObject):
         self.knowledge.kbs_changed.connect(self.profile_picker.refresh)
         self._on_profile_chosen(self.settings.app.last_profile or "general")
         self.apply_appearance()
+        # Start-up problems get a banner of their own, kept until dismissed: the chat banner
+        # says "Loading model…" a moment later.
+        self.startup_banner = Banner()
+        column = self.chat.banner.parentWidget().layout()
+        assert isinstance(column, QBoxLayout)
+        column.insertWidget(column.indexOf(self.chat.banner), self.startup_banner)
         if notices:
             self.settings_pane.show_warnings(result.warnings)
-            self.chat.banner.show_error(" ".join(notices))
+            self.startup_banner.show_error(" ".join(notices))
         self.chat.sidebar.refresh()
 
         self.client.model_loading.connect(self._on_loading)
@@ -358,13 +400,24 @@ class DesktopChat(QObject):
         self.chat.shutdown()
         self.models.shutdown()
         self.indexer.shutdown()
+        self.settings_pane.shutdown()
+        # Last word on background work: whatever a pane did not stop (or started meanwhile)
+        # is cancelled and joined here, before the store it may use is closed.
+        if not tasks.shutdown_all(SHUTDOWN_BOUND_S):
+            names = ", ".join(task.name for task in tasks.live_tasks())
+            log.error("background tasks still running at exit: %s", names)
         self.client.shutdown()
         self.store.close()
 
 
 def run_gui(argv: list[str] | None = None) -> int:
     qapp = ensure_qapp(argv)
-    app = DesktopChat(qapp)
+    try:
+        app = DesktopChat(qapp)
+    except StartupError as error:
+        print(error, file=sys.stderr)
+        QMessageBox.critical(None, "Desktop Chat", str(error))
+        return 1
     app.window.show()
     app.start()
     code = qapp.exec()
