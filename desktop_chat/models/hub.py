@@ -177,7 +177,11 @@ def _connect(host: str, port: int, deadline: float) -> socket.socket:
 
 
 class _Lookup:
-    """One getaddrinfo on its own daemon thread, so a caller can stop waiting for it."""
+    """One getaddrinfo on its own daemon thread, so a caller can stop waiting for it.
+
+    Not a task of the runner, by design: getaddrinfo cannot be cancelled, so exit would only
+    wait out the resolver's own timeout for nothing; the thread holds no file or lock and
+    ends when the resolver gives up. It runs only inside a probe, itself a task."""
 
     def __init__(self, key: tuple[str, int]) -> None:
         self.key = key
