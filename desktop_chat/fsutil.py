@@ -39,6 +39,21 @@ def move_aside(path: Path, label: str = "corrupt") -> Path:
     return target
 
 
+def os_error_reason(exc: OSError) -> str:
+    """A few words for why a file operation failed, fit for a sentence ("the disk is full")."""
+    import errno
+
+    known = {
+        errno.ENOSPC: "the disk is full",
+        errno.EDQUOT: "the disk quota is used up",
+        errno.EROFS: "the folder is read-only",
+        errno.EACCES: "permission denied",
+        errno.EPERM: "permission denied",
+    }
+    reason = known.get(exc.errno or 0) or exc.strerror or str(exc) or type(exc).__name__
+    return f"{reason}: {exc.filename}" if exc.filename else reason
+
+
 class JsonTooComplex(ValueError):
     """A JSON text nested deeper or larger than its reader allows; str() says which limit."""
 

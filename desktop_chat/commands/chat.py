@@ -1,14 +1,30 @@
-"""`desktop-chat chat "prompt"`: stream an answer to stdout through the same engine, no window."""
+"""`desktop-chat chat "prompt"`: stream an answer to stdout through the same engine, no window.
+
+The answer is saved as it streams, like the window does, so a killed process keeps what was
+shown; Ctrl+C stops generation, keeps the partial answer marked stopped and exits with 130.
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import logging
+import signal
 import sys
 import time
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from desktop_chat import settings as settings_mod
+from desktop_chat.commands.errors import file_error, guard, load_settings
+
+log = logging.getLogger(__name__)
+
+EXIT_INTERRUPTED = 130  # what a shell reports for a program ended by SIGINT
+# How often Python gets control back from Qt's event loop: it runs the Ctrl+C handler and the
+# streaming save (which itself writes at most every SAVE_INTERVAL_S).
+TICK_MS = 100
 
 
 def register(subparsers: Any) -> None:
@@ -22,7 +38,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--no-save", action="store_true", help="do not keep this exchange as a conversation"
     )
-    parser.set_defaults(func=run)
+    parser.set_defaults(func=guard("chat", run))
 
 
 def _pick_model(requested: Path | None, settings: settings_mod.Settings) -> Path | None:
@@ -35,26 +51,23 @@ def _pick_model(requested: Path | None, settings: settings_mod.Settings) -> Path
     return starter.smollm2_path()
 
 
-def run(args: argparse.Namespace) -> int:
-    from PySide6.QtCore import QCoreApplication, QEventLoop
+def _fail(message: str, code: int = 1) -> int:
+    print(f"desktop-chat chat: error: {message}", file=sys.stderr)
+    return code
 
+
+def run(args: argparse.Namespace) -> int:
     from desktop_chat import logs
-    from desktop_chat.engine.client import EngineClient
-    from desktop_chat.engine.types import ChatMessage, ChatRequest, GenerationStats
 
     logs.setup()
-    loaded = settings_mod.load()
-    for warning in loaded.warnings:
-        print(f"desktop-chat: {warning}", file=sys.stderr)
-    settings = loaded.settings
+    settings = load_settings("desktop-chat")
     try:
         if args.max_tokens is not None:
             settings = settings_mod.with_value(settings, "generation.max_tokens", args.max_tokens)
         if args.seed is not None:
             settings = settings_mod.with_value(settings, "generation.seed", args.seed)
     except settings_mod.SettingsError as error:
-        print(f"desktop-chat chat: error: {error}", file=sys.stderr)
-        return 2
+        return _fail(str(error), 2)
     model = _pick_model(args.model, settings)
     if model is None:
         print(
@@ -63,74 +76,189 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    effective = settings_mod.effective(settings, settings_mod.model_key_for(model))
-    app = QCoreApplication.instance() or QCoreApplication(sys.argv[:1])
-    client = EngineClient()
-    loop = QEventLoop()
-    outcome: dict[str, Any] = {}
-
-    def on_load_failed(_request_id: int, message: str) -> None:
-        outcome["error"] = message
-        loop.quit()
-
-    def on_loaded(_request_id: int, _info: object) -> None:
-        request = ChatRequest(
-            history=(ChatMessage("user", args.prompt),),
-            system=args.system if args.system is not None else effective.generation.system_prompt,
-            gen=settings_mod.to_gen_params(effective),
-            policy=effective.app.context_policy,
-        )
-        outcome["started"] = time.perf_counter()
-        client.generate(request)
-
-    def on_chunk(_request_id: int, text: str) -> None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        outcome.setdefault("answer", []).append(text)
-
-    def on_done(_request_id: int, stats: GenerationStats) -> None:
-        outcome["stats"] = stats
-        loop.quit()
-
-    def on_failed(_request_id: int, message: str) -> None:
-        outcome["error"] = message
-        loop.quit()
-
-    client.model_loaded.connect(on_loaded)
-    client.model_load_failed.connect(on_load_failed)
-    client.chunk.connect(on_chunk)
-    client.finished.connect(on_done)
-    client.cancelled.connect(on_done)
-    client.failed.connect(on_failed)
-    client.load(settings_mod.to_load_params(effective, model))
-    try:
-        loop.exec()
-    finally:
-        client.shutdown()
-    del app
-    if "error" in outcome:
-        print(f"\ndesktop-chat: {outcome['error']}", file=sys.stderr)
-        return 1
-    print()
-    stats = outcome.get("stats")
-    if args.stats and stats is not None:
-        print(
-            f"tokens={stats.completion_tokens} ttft_s={stats.ttft_s:.3f} "
-            f"tokens_per_s={stats.tokens_per_s:.1f}",
-            file=sys.stderr,
-        )
+    store = None
     if not args.no_save:
-        _save_exchange(args.prompt, "".join(outcome.get("answer", [])), model, stats)
-    return 0
+        from desktop_chat.store import StoreError, open_store
+
+        try:
+            store, notice = open_store()
+        except StoreError as error:
+            return _fail(f"{error} To answer without keeping it, pass --no-save.")
+        except OSError as error:
+            return file_error("chat", error, "The conversation history could not be opened")
+        if notice:
+            print(f"desktop-chat: {notice}", file=sys.stderr)
+    try:
+        return _HeadlessChat(args, settings, model, store).run()
+    finally:
+        if store is not None:
+            store.close()
 
 
-def _save_exchange(prompt: str, answer: str, model: Path, stats: Any) -> None:
-    """Keep the exchange as a conversation, like the window does; never fail the command."""
-    try:
-        from desktop_chat.store.exchange import save_exchange
-    except ImportError:
-        return
-    try:
-        save_exchange(prompt, answer, model.name, stats)
-    except Exception as error:  # the answer was already printed; saving is a courtesy
-        print(f"desktop-chat: the exchange was not saved ({error}).", file=sys.stderr)
+class _HeadlessChat:
+    """One question through the engine, its answer streamed to stdout and saved as it grows."""
+
+    def __init__(
+        self, args: argparse.Namespace, settings: settings_mod.Settings, model: Path, store: Any
+    ) -> None:
+        self.args = args
+        self.model = model
+        self.effective = settings_mod.effective(settings, settings_mod.model_key_for(model))
+        self.store = store
+        self.writer: Any = None
+        self.answer: Any = None  # the StreamingAnswer once generation starts
+        self.stats: Any = None
+        self.error: str | None = None
+        self.save_error: str | None = None
+        self.interrupted = False
+        self.printed = False
+
+    def run(self) -> int:
+        from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+
+        from desktop_chat.engine.client import EngineClient
+
+        app = QCoreApplication.instance() or QCoreApplication(sys.argv[:1])
+        self.client = EngineClient()
+        self.loop = QEventLoop()
+        tick = QTimer()
+        tick.setInterval(TICK_MS)
+        tick.timeout.connect(self._save_due)
+        self.client.model_loaded.connect(self._on_loaded)
+        self.client.model_load_failed.connect(self._on_failed)
+        self.client.chunk.connect(self._on_chunk)
+        self.client.finished.connect(self._on_done)
+        self.client.cancelled.connect(self._on_done)
+        self.client.failed.connect(self._on_failed)
+        previous = signal.signal(signal.SIGINT, self._on_sigint)
+        try:
+            self.client.load(settings_mod.to_load_params(self.effective, self.model))
+            tick.start()
+            self.loop.exec()
+            tick.stop()
+            self.client.shutdown()
+            self._persist()
+        finally:
+            signal.signal(signal.SIGINT, previous)
+        del app
+        return self._report()
+
+    # -- engine events (GUI thread) --------------------------------------------------------
+    def _on_loaded(self, _request_id: int, _info: object) -> None:
+        from desktop_chat.engine.types import ChatMessage, ChatRequest
+
+        if self.interrupted:
+            self.loop.quit()
+            return
+        if self.store is not None and not self._start_saving():
+            self.loop.quit()
+            return
+        system = self.args.system
+        request = ChatRequest(
+            history=(ChatMessage("user", self.args.prompt),),
+            system=system if system is not None else self.effective.generation.system_prompt,
+            gen=settings_mod.to_gen_params(self.effective),
+            policy=self.effective.app.context_policy,
+        )
+        if self.answer is None:  # not saving: the answer lives in memory only
+            from desktop_chat.chat.answer_writer import StreamingAnswer
+
+            self.answer = StreamingAnswer(0, 0)
+        self.client.generate(request)
+
+    def _start_saving(self) -> bool:
+        from desktop_chat.chat.answer_writer import AnswerWriter
+        from desktop_chat.store import StoreError
+        from desktop_chat.store.exchange import start_exchange
+
+        try:
+            exchange = start_exchange(self.store, self.args.prompt, self.model.name)
+            self.writer = AnswerWriter(self.store)
+            self.answer = self.writer.start(
+                exchange.conversation_id, exchange.question_id, model=self.model.name, citations=[]
+            )
+        except StoreError as error:
+            self.error = f"{error} To answer without keeping it, pass --no-save."
+            return False
+        return True
+
+    def _on_chunk(self, _request_id: int, text: str) -> None:
+        if self.answer is None:
+            return
+        self.answer.add(text)
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+            self.printed = True
+        except (BrokenPipeError, ValueError):  # the reader went away (`| head`): stop here
+            self.client.stop()
+        self._save_due()
+
+    def _on_done(self, _request_id: int, stats: object) -> None:
+        self.stats = stats
+        self.loop.quit()
+
+    def _on_failed(self, _request_id: int, message: str) -> None:
+        self.error = message
+        self.loop.quit()
+
+    def _on_sigint(self, _signum: int, _frame: FrameType | None) -> None:
+        if self.interrupted:  # a second Ctrl+C: stop waiting for the engine to wind down
+            self.loop.quit()
+            return
+        self.interrupted = True
+        log.info("Ctrl+C: stopping the answer")
+        self.client.stop()
+        if self.answer is None:  # still loading: there is nothing to stop or keep
+            self.loop.quit()
+
+    # -- saving ----------------------------------------------------------------------------
+    def _save_due(self) -> None:
+        from desktop_chat.store import StoreError
+
+        if self.writer is None or self.answer is None:
+            return
+        try:
+            self.writer.save_due(self.answer, time.monotonic())
+        except StoreError as error:  # the text stays in memory; the next save tries again
+            log.info("could not save the streaming answer yet: %s", error)
+            self.save_error = str(error)
+
+    def _persist(self) -> None:
+        from desktop_chat.store import StoreError
+
+        if self.writer is None or self.answer is None:
+            return
+        try:
+            if self.error is not None:
+                self.writer.fail(self.answer)
+            elif self.stats is not None:
+                self.writer.finish(self.answer, self.stats)
+            else:  # a second Ctrl+C left before the engine said how it ended
+                self.writer.abandon(self.answer)
+            self.save_error = None
+        except StoreError as error:
+            log.warning("could not save the answer: %s", error)
+            self.save_error = str(error)
+
+    def _report(self) -> int:
+        if self.printed:
+            with contextlib.suppress(BrokenPipeError, ValueError):
+                print()
+        if self.error is not None:
+            print(f"desktop-chat: {self.error}", file=sys.stderr)
+            return 1
+        stats = self.stats
+        if self.args.stats and stats is not None:
+            print(
+                f"tokens={stats.completion_tokens} ttft_s={stats.ttft_s:.3f} "
+                f"tokens_per_s={stats.tokens_per_s:.1f}",
+                file=sys.stderr,
+            )
+        if self.save_error is not None:
+            return _fail(self.save_error)
+        if self.interrupted:
+            kept = " The answer so far was saved." if self.writer and self.answer.text else ""
+            print(f"desktop-chat: stopped.{kept}", file=sys.stderr)
+            return EXIT_INTERRUPTED
+        return 0

@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from desktop_chat import paths, settings
+from desktop_chat.commands.errors import file_error, guard, load_settings
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -21,7 +22,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     get = commands.add_parser("get", help="print one setting")
     get.add_argument("key", metavar="KEY")
     get.add_argument("--model", metavar="FILE", help="the value that applies to this model")
-    get.set_defaults(func=_get)
+    get.set_defaults(func=guard("config", _get))
 
     set_ = commands.add_parser("set", help="change one setting")
     set_.add_argument("key", metavar="KEY")
@@ -29,31 +30,36 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "value", metavar="VALUE", help="true/false for switches; lists as JSON or a,b"
     )
     set_.add_argument("--model", metavar="FILE", help="set it for this model file only")
-    set_.set_defaults(func=_set)
+    set_.set_defaults(func=guard("config", _set))
 
     reset = commands.add_parser("reset", help="put one setting back to its default")
     reset.add_argument("key", metavar="KEY")
     reset.add_argument("--model", metavar="FILE", help="remove this model's override instead")
-    reset.set_defaults(func=_reset)
+    reset.set_defaults(func=guard("config", _reset))
 
     path = commands.add_parser("path", help="print where the settings file is")
-    path.set_defaults(func=_path)
+    path.set_defaults(func=guard("config", _path))
 
     list_ = commands.add_parser("list", help="print every setting and its value")
     list_.add_argument("--model", metavar="FILE", help="the values that apply to this model")
-    list_.set_defaults(func=_list)
+    list_.set_defaults(func=guard("config", _list))
 
 
 def _load() -> settings.Settings:
-    result = settings.load()
-    for warning in result.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    return result.settings
+    return load_settings("warning")
 
 
 def _fail(message: str) -> int:
     print(f"desktop-chat config: error: {message}", file=sys.stderr)
     return 2
+
+
+def _save(changed: settings.Settings) -> int:
+    try:
+        settings.save(changed)
+    except OSError as exc:
+        return file_error("config", exc, "The settings could not be saved, so nothing changed")
+    return 0
 
 
 def _model_key(args: argparse.Namespace) -> str | None:
@@ -80,8 +86,7 @@ def _set(args: argparse.Namespace) -> int:
             changed = settings.with_value(current, args.key, args.value)
     except settings.SettingsError as exc:
         return _fail(str(exc))
-    settings.save(changed)
-    return 0
+    return _save(changed)
 
 
 def _reset(args: argparse.Namespace) -> int:
@@ -95,8 +100,7 @@ def _reset(args: argparse.Namespace) -> int:
             changed = settings.with_value(current, args.key, default)
     except settings.SettingsError as exc:
         return _fail(str(exc))
-    settings.save(changed)
-    return 0
+    return _save(changed)
 
 
 def _path(args: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from desktop_chat import paths
+from desktop_chat.commands.errors import file_error
 from desktop_chat.store import Store, StoreError, group_conversations, open_store
 
 
@@ -58,6 +59,8 @@ def _with_store(command: str, action: Callable[[Store], int]) -> int:
         store, notice = open_store(paths.database_file())
     except StoreError as exc:
         return _fail(command, str(exc))
+    except OSError as exc:
+        return file_error(command, exc, "The conversation history could not be opened")
     if notice:
         print(f"warning: {notice}", file=sys.stderr)
     try:
@@ -65,7 +68,7 @@ def _with_store(command: str, action: Callable[[Store], int]) -> int:
     except StoreError as exc:
         return _fail(command, str(exc))
     except OSError as exc:
-        return _fail(command, f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
+        return file_error(command, exc)
     finally:
         store.close()
 

@@ -7,6 +7,8 @@ import json
 import sys
 from pathlib import Path
 
+from desktop_chat.commands.errors import guard
+from desktop_chat.fsutil import os_error_reason
 from desktop_chat.kb import library
 from desktop_chat.kb.index import IndexReport, KbError
 
@@ -18,25 +20,32 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     create = actions.add_parser("create", help="index files or folders into a new knowledge base")
     create.add_argument("name")
     create.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    create.set_defaults(func=_create)
+    create.set_defaults(func=guard("kb", _create))
 
-    actions.add_parser("list", help="list knowledge bases").set_defaults(func=_list)
+    actions.add_parser("list", help="list knowledge bases").set_defaults(func=guard("kb", _list))
 
     search = actions.add_parser("search", help="show the passages that answer a question")
     search.add_argument("name")
     search.add_argument("question")
     search.add_argument("-k", type=int, default=5, help="number of passages (default 5)")
     search.add_argument("--json", action="store_true", help="one JSON object per line")
-    search.set_defaults(func=_search)
+    search.set_defaults(func=guard("kb", _search))
 
     delete = actions.add_parser("delete", help="delete a knowledge base")
     delete.add_argument("name")
-    delete.set_defaults(func=_delete)
+    delete.set_defaults(func=guard("kb", _delete))
 
 
 def _error(message: str) -> int:
     print(message, file=sys.stderr)
     return 1
+
+
+def _folder_error(exc: OSError) -> int:
+    return _error(
+        f"The knowledge base folder cannot be used ({os_error_reason(exc)}). Free some disk "
+        "space or check the folder's permissions."
+    )
 
 
 def _print_report(report: IndexReport) -> None:
@@ -51,6 +60,8 @@ def _create(args: argparse.Namespace) -> int:
             stats = kb.stats()
     except KbError as exc:
         return _error(str(exc))
+    except OSError as exc:
+        return _folder_error(exc)
     _print_report(report)
     if stats.passages == 0:
         print(f'Knowledge base "{args.name}" was created but is empty: no readable files found.')
@@ -63,7 +74,10 @@ def _create(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    names = library.list_kbs()
+    try:
+        names = library.list_kbs()
+    except OSError as exc:
+        return _folder_error(exc)
     if not names:
         print("No knowledge bases yet. Create one with: desktop-chat kb create NAME PATH...")
         return 0
@@ -84,6 +98,8 @@ def _search(args: argparse.Namespace) -> int:
             passages = kb.search(args.question, k=args.k)
     except KbError as exc:
         return _error(str(exc))
+    except OSError as exc:
+        return _folder_error(exc)
     if empty:
         print(f'Knowledge base "{args.name}" is empty.', file=sys.stderr)
         return 0
@@ -105,6 +121,8 @@ def _delete(args: argparse.Namespace) -> int:
         found = library.delete_kb(args.name)
     except KbError as exc:
         return _error(str(exc))
+    except OSError as exc:
+        return _folder_error(exc)
     if not found:
         return _error(f'There is no knowledge base called "{args.name}".')
     print(f'Deleted knowledge base "{args.name}".')

@@ -8,6 +8,7 @@ import threading
 from pathlib import Path
 
 from desktop_chat import paths
+from desktop_chat.commands.errors import file_error, guard
 from desktop_chat.models import hub, library
 from desktop_chat.models.download import (
     DownloadError,
@@ -25,34 +26,34 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(func=lambda args: _usage(parser))
     sub = parser.add_subparsers(dest="models_command")
 
-    sub.add_parser("list", help="list local models").set_defaults(func=cmd_list)
+    sub.add_parser("list", help="list local models").set_defaults(func=guard("models", cmd_list))
 
     p = sub.add_parser("search", help="search GGUF models on the Hub")
     p.add_argument("text")
     p.add_argument("--limit", type=int, default=20)
-    p.set_defaults(func=cmd_search)
+    p.set_defaults(func=guard("models", cmd_search))
 
     p = sub.add_parser("files", help="list a Hub repo's GGUF files")
     p.add_argument("repo")
-    p.set_defaults(func=cmd_files)
+    p.set_defaults(func=guard("models", cmd_files))
 
     p = sub.add_parser("download", help="download a GGUF file (resumes a .part)")
     p.add_argument("repo")
     p.add_argument("file")
-    p.set_defaults(func=cmd_download)
+    p.set_defaults(func=guard("models", cmd_download))
 
     p = sub.add_parser("import", help="add a GGUF file to the library")
     p.add_argument("path", type=Path)
     p.add_argument("--link", action="store_true", help="register in place instead of copying")
-    p.set_defaults(func=cmd_import)
+    p.set_defaults(func=guard("models", cmd_import))
 
     p = sub.add_parser("delete", help="delete (or unregister) a model")
     p.add_argument("name")
-    p.set_defaults(func=cmd_delete)
+    p.set_defaults(func=guard("models", cmd_delete))
 
     p = sub.add_parser("check", help="validate a GGUF file and print its metadata")
     p.add_argument("path", type=Path)
-    p.set_defaults(func=cmd_check)
+    p.set_defaults(func=guard("models", cmd_check))
 
 
 def _usage(parser: argparse.ArgumentParser) -> int:
@@ -73,7 +74,10 @@ def _size(n: int) -> str:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    entries = library.scan()
+    try:
+        entries = library.scan()
+    except OSError as exc:
+        return file_error("models", exc, "The model library could not be read")
     if not entries:
         print("No models yet. Try: desktop-chat models search qwen")
         return 0
@@ -165,6 +169,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         entry = library.import_model(args.path, link=args.link)
     except (InvalidModelFile, library.LibraryError) as exc:
         return _err(str(exc))
+    except OSError as exc:
+        what = "The model could not be registered" if args.link else "The model could not be added"
+        return file_error("models", exc, f"{what}, so the library is unchanged")
     verb = "Registered" if args.link else "Imported"
     print(f"{verb} {entry.display_name}: {entry.path}")
     return 0
@@ -178,6 +185,8 @@ def cmd_delete(args: argparse.Namespace) -> int:
         source = library.delete_model(entry.path)
     except library.LibraryError as exc:
         return _err(str(exc))
+    except OSError as exc:
+        return file_error("models", exc, f"{entry.path.name} could not be deleted")
     done = "Unregistered (the file was left in place)" if source == "registered" else "Deleted"
     print(f"{done}: {entry.path}")
     return 0

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from desktop_chat.fsutil import os_error_reason
 from desktop_chat.kb import query
 from desktop_chat.kb.ingest import UnreadableFileError, is_supported, parse_document
 from desktop_chat.kb.text import index_terms
@@ -40,6 +41,24 @@ CREATE VIRTUAL TABLE IF NOT EXISTS passages_vocab USING fts5vocab(passages_fts, 
 
 class KbError(Exception):
     """A knowledge-base problem the user can act on; str() is a plain sentence."""
+
+
+def database_error(path: Path, exc: sqlite3.DatabaseError) -> KbError:
+    """The sentence for a sqlite error: a write refused (full disk, read-only) or a bad file."""
+    reason = str(exc)
+    lowered = reason.lower()
+    if "full" in lowered:
+        return KbError(
+            f'The knowledge base "{path.stem}" could not be written: the disk is full. '
+            "Free some disk space and try again."
+        )
+    if isinstance(exc, sqlite3.OperationalError):
+        # readonly, unable to open, locked, I/O error: the file may be fine, its place is not.
+        return KbError(
+            f'The knowledge base "{path.stem}" could not be written ({reason}). Check that the '
+            f"folder {path.parent} is writable and that no other program holds the file."
+        )
+    return KbError(f"The knowledge base file {path.name} is damaged: {reason}.")
 
 
 @dataclass(frozen=True)
@@ -91,9 +110,15 @@ class KnowledgeBase:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self._db = sqlite3.connect(self.path)
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise KbError(
+                f"The knowledge base folder {self.path.parent} cannot be created "
+                f"({os_error_reason(exc)})."
+            ) from exc
+        self._db = sqlite3.connect(self.path)
+        try:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA foreign_keys=ON")
             self._db.executescript(_SCHEMA)
@@ -102,7 +127,8 @@ class KnowledgeBase:
             )
             self._db.commit()
         except sqlite3.DatabaseError as exc:
-            raise KbError(f"The knowledge base file {self.path.name} is damaged: {exc}.") from exc
+            self._db.close()
+            raise database_error(self.path, exc) from exc
         self._vocab: query.Vocabulary | None = None
 
     @property
@@ -130,16 +156,33 @@ class KnowledgeBase:
         cancel: threading.Event | None = None,
     ) -> IndexReport:
         """Remember files or folders as sources of this knowledge base and index them."""
-        with self._db:
-            for path in paths:
-                resolved = Path(path).expanduser().resolve()
-                self._db.execute("INSERT OR IGNORE INTO roots VALUES(?)", (str(resolved),))
+        try:
+            with self._db:
+                for path in paths:
+                    resolved = Path(path).expanduser().resolve()
+                    self._db.execute("INSERT OR IGNORE INTO roots VALUES(?)", (str(resolved),))
+        except sqlite3.DatabaseError as exc:
+            raise database_error(self.path, exc) from exc
         return self.sync(progress, cancel)
 
     def sync(
         self, progress: ProgressCallback | None = None, cancel: threading.Event | None = None
     ) -> IndexReport:
-        """Bring the index up to date: new and changed files re-chunked, deleted ones removed."""
+        """Bring the index up to date: new and changed files re-chunked, deleted ones removed.
+
+        KbError when the file cannot be written (full disk, read-only folder); what was
+        committed before stays, the rest is rolled back.
+        """
+        try:
+            return self._sync(progress, cancel)
+        except sqlite3.DatabaseError as exc:
+            self._db.rollback()
+            self._vocab = None
+            raise database_error(self.path, exc) from exc
+
+    def _sync(
+        self, progress: ProgressCallback | None, cancel: threading.Event | None
+    ) -> IndexReport:
         report = IndexReport()
         roots = self.roots()
         base = _common_base(roots)

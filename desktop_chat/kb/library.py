@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import tempfile
 import threading
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 
 from desktop_chat import paths
+from desktop_chat.fsutil import os_error_reason
 from desktop_chat.kb.index import IndexReport, KbError, KnowledgeBase, ProgressCallback
 
 DEMO_KB_NAME = "shop-demo"
@@ -60,11 +64,53 @@ def create_kb(
     progress: ProgressCallback | None = None,
     cancel: threading.Event | None = None,
 ) -> IndexReport:
-    """Create a knowledge base from files and folders; raises KbExistsError if the name is taken."""
-    if exists(name):
+    """Create a knowledge base from files and folders; raises KbExistsError if the name is taken.
+
+    It is built under a hidden folder and moved into place only when complete, so a full disk,
+    an error or a cancel never leaves a partial file that looks like a knowledge base (KbError
+    with a sentence; ``report.cancelled`` for a cancel, and nothing is created).
+    """
+    target = kb_file(name)
+    if target.is_file():
         raise KbExistsError(f'A knowledge base called "{name}" already exists.')
-    with KnowledgeBase(kb_file(name)) as kb:
-        return kb.add_paths(sources, progress, cancel)
+    building = _building_dir()
+    partial = building / target.name
+    try:
+        with KnowledgeBase(partial) as kb:
+            report = kb.add_paths(sources, progress, cancel)
+        if report.cancelled:
+            return report
+        # Closing checkpoints the WAL into the file; one left over means that write failed.
+        if _side_files(partial):
+            raise KbError(
+                f'The knowledge base "{name}" could not be written completely. Free some disk '
+                "space and try again."
+            )
+        if target.exists():
+            raise KbExistsError(f'A knowledge base called "{name}" already exists.')
+        os.replace(partial, target)
+        return report
+    except OSError as exc:
+        raise KbError(
+            f'The knowledge base "{name}" could not be saved ({os_error_reason(exc)}).'
+        ) from exc
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
+
+
+def _building_dir() -> Path:
+    """A fresh hidden folder beside the knowledge bases (same disk, so the final move is a rename)."""
+    try:
+        return Path(tempfile.mkdtemp(prefix=".building-", dir=paths.kb_dir()))
+    except OSError as exc:
+        raise KbError(
+            f"The knowledge base folder cannot be written ({os_error_reason(exc)}). Free some "
+            "disk space or check the folder's permissions."
+        ) from exc
+
+
+def _side_files(file: Path) -> list[Path]:
+    return [p for p in (Path(f"{file}-wal"), Path(f"{file}-journal")) if p.exists()]
 
 
 def delete_kb(name: str) -> bool:
