@@ -30,10 +30,6 @@ from desktop_chat.ui.shell.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
-
-class StartupError(Exception):
-    """The window cannot be built (a data folder it cannot write); str() is a sentence."""
-
 # How long exit waits for background tasks in all; one stuck longer is logged and left.
 SHUTDOWN_BOUND_S = 10.0
 
@@ -46,6 +42,10 @@ def ensure_qapp(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("desktop-chat")
     app.setOrganizationName("desktop-chat")
     return app
+
+
+class StartupError(Exception):
+    """The window cannot be built (a data folder it cannot write); str() is a sentence."""
 
 
 class DesktopChat(QObject):
@@ -86,10 +86,12 @@ class DesktopChat(QObject):
             raise
 
     def _stop_services(self) -> None:
-        chat = getattr(self, "chat", None)
-        if chat is not None:
-            chat.shutdown()
+        for name in ("chat", "models", "settings_pane"):
+            pane = getattr(self, name, None)
+            if pane is not None:
+                pane.shutdown()
         self.indexer.shutdown()
+        tasks.shutdown_all(SHUTDOWN_BOUND_S)
         self.client.shutdown()
         self.store.close()
 

@@ -33,7 +33,7 @@ def test_a_corrupt_settings_file_is_moved_aside_and_explained(qtbot, qapp):
     app = DesktopChat(qapp)
     qtbot.addWidget(app.window)
     try:
-        assert "settings" in app.chat.banner.text.lower()
+        assert "settings" in app.startup_banner.text.lower()
         assert list(paths.config_dir().glob("settings.json.corrupt-*"))
         assert app.settings.inference == settings_mod.Settings().inference
     finally:

@@ -133,7 +133,7 @@ def test_a_corrupt_database_is_moved_aside_and_the_user_told(qtbot, qapp):
     app = DesktopChat(qapp)
     qtbot.addWidget(app.window)
     try:
-        assert "kept at" in app.chat.banner.text
+        assert "kept at" in app.startup_banner.text
         assert list(db.parent.glob("conversations.sqlite3.corrupt-*"))
         assert app.store.list_conversations() == []
     finally:
