@@ -6,7 +6,7 @@ import logging
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Slot
 from PySide6.QtWidgets import QApplication, QBoxLayout, QMessageBox
 
 from desktop_chat import logs, tasks
@@ -418,7 +418,9 @@ def run_gui(argv: list[str] | None = None) -> int:
         app = DesktopChat(qapp)
     except StartupError as error:
         print(error, file=sys.stderr)
-        QMessageBox.critical(None, "Desktop Chat", str(error))
+        QMessageBox.critical(
+            None, QCoreApplication.translate("DesktopChat", "Desktop Chat"), str(error)
+        )
         return 1
     app.window.show()
     app.start()
