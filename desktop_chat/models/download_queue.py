@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_chat import paths
-from desktop_chat.fsutil import atomic_write_text, move_aside
+from desktop_chat.fsutil import atomic_write_text, load_json_bounded, move_aside
 from desktop_chat.models.download import (
     DownloadError,
     Outcome,
@@ -310,7 +310,7 @@ class DownloadQueue:
         if not self.state_file.exists():
             return
         try:
-            data = json.loads(self.state_file.read_text(encoding="utf-8"))
+            data: Any = load_json_bounded(self.state_file.read_text(encoding="utf-8"), max_depth=16)
             for raw in data["jobs"]:
                 job = DownloadJob(**{**raw, "state": JobState(raw["state"])})
                 safe_target(self.models_dir, Path(job.dest).name)

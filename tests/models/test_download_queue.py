@@ -149,6 +149,13 @@ def test_hostile_names_are_refused_by_the_queue(files: dict[str, bytes]) -> None
     assert queue.jobs() == []
 
 
+def test_a_deeply_nested_state_file_is_moved_aside_not_a_recursion_error() -> None:
+    state = Path(paths.data_dir()) / "downloads.json"
+    state.write_text('{"jobs": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    assert DownloadQueue().jobs() == []
+    assert list(Path(paths.data_dir()).glob("downloads.json.corrupt-*"))
+
+
 def test_corrupt_state_file_is_moved_aside() -> None:
     state = paths.data_dir() / "downloads.json"
     state.write_text("{broken", encoding="utf-8")
