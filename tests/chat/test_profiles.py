@@ -66,7 +66,14 @@ def test_invalid_edits_are_refused() -> None:
 
 
 @pytest.mark.parametrize(
-    "content", ["{not json", '{"profiles": 3}', '{"profiles": [{"name": "no id"}]}', "[]"]
+    "content",
+    [
+        "{not json",
+        '{"profiles": 3}',
+        '{"profiles": [{"name": "no id"}]}',
+        "[]",
+        '{"profiles": ' + "[" * 100_000 + "]" * 100_000 + "}",  # deeper than json.loads goes
+    ],
 )
 def test_malformed_file_is_moved_aside(content: str) -> None:
     file = profiles_file()
