@@ -71,6 +71,43 @@ def test_delete_all_my_data(qtbot, ready_app):
     assert settings_mod.load().settings.app.current_model == str(ready_app.client.model.path)
 
 
+@pytest.mark.qt_log_ignore("propagateSizeHints")
+def test_after_deleting_all_data_chats_are_answered_saved_and_searched(qtbot, ready_app):
+    chat = ready_app.chat
+    chat.sidebar.open_search()  # a dialog made before the delete, holding the old store
+    chat.sidebar.search_dialog.reject()
+    with qtbot.waitSignal(ready_app.client.model_loaded, timeout=180_000):
+        ready_app.delete_all_data()
+    for key, value in (("generation.seed", 3), ("generation.max_tokens", 400)):
+        ready_app.settings = settings_mod.with_value(ready_app.settings, key, value)
+    store = ready_app.store
+    timer_saves: list[str] = []  # writes of a growing answer: content only, not completed
+    update = store.update_message
+
+    def recording_update(message_id, **changes):
+        if "content" in changes and "complete" not in changes:
+            timer_saves.append(changes["content"])
+        return update(message_id, **changes)
+
+    store.update_message = recording_update
+    chat.composer.setPlainText("Write a very long story.")
+    chat.on_send_clicked()
+    assert chat.send_button.text() == "Stop", chat.banner.text
+    # Saved while it streams: the save timer runs again, and writes to the new store.
+    qtbot.waitUntil(lambda: bool(timer_saves), timeout=180_000)
+    with qtbot.waitSignal(chat.turn_finished, timeout=180_000):
+        chat.stop()
+    answer = store.active_thread(chat.conversation_id)[-1]
+    assert answer.role == "assistant" and answer.content.startswith(timer_saves[0])
+    assert answer.content == chat.transcript.views[-1].text
+    chat.sidebar.open_search()
+    dialog = chat.sidebar.search_dialog
+    dialog.set_query("story")
+    assert dialog.results.count() >= 1
+    assert "failed" not in dialog.status_label.text()
+    dialog.reject()
+
+
 def test_history_held_by_another_copy_still_starts_and_loses_nothing(qtbot, qapp, smollm_path):
     import sqlite3
 

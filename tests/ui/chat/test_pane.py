@@ -92,3 +92,27 @@ def test_closing_the_window_mid_generation_exits_cleanly(qtbot, ready_app):
     qtbot.waitUntil(lambda: bool(ready_app.chat._answer), timeout=180_000)
     ready_app.window.close()
     assert not ready_app.client.thread_running
+
+
+def test_titles_and_model_names_are_shown_as_text_never_as_markup(qtbot, ready_app):
+    import dataclasses
+
+    from PySide6.QtCore import Qt
+
+    chat = ready_app.chat
+    title = "<img src=/dev/zero> <b>bold?</b>"
+    conversation = ready_app.store.create_conversation(title)
+    chat.open_conversation(conversation.id)
+    assert chat.header.textFormat() == Qt.TextFormat.PlainText
+    assert chat.header.text() == title
+    # The model's name comes from its file's metadata: as untrusted as any answer.
+    model = ready_app.client.model
+    ready_app.client.model = dataclasses.replace(model, name="<img src=/dev/zero>")
+    try:
+        chat.new_chat()
+        # Escaped, the name reads as itself; as markup it would have become an image.
+        assert "<img src=/dev/zero>" in chat.transcript._placeholder.toPlainText()
+        chat.show_model_ready(ready_app.client.model)
+        assert chat.status_label.textFormat() == Qt.TextFormat.PlainText
+    finally:
+        ready_app.client.model = model
