@@ -151,7 +151,9 @@ def run(answer_chars: int = 1_000_000, table_rows: int = 3_000) -> list[Figure]:
     for name, text in ((answer_name, answer), (table_name, table)):
         detail = f"{len(text):,} characters"
         figures.append(
-            Figure(f"longest GUI stall, {name} streamed", streamed_stall_ms(text), "ms", TARGET, detail)
+            Figure(
+                f"longest GUI stall, {name} streamed", streamed_stall_ms(text), "ms", TARGET, detail
+            )
         )
         figures.append(
             Figure(f"longest GUI stall, {name} opened", opened_stall_ms(text), "ms", TARGET, detail)

@@ -48,6 +48,9 @@ class RenderQueue(QObject):
     """Renders finished messages in turns of the event loop, newest first."""
 
     rendered = Signal(object)  # the MessageView just rendered
+    # Around each turn's batch, so that a view of them can keep the reader's place.
+    batch_started = Signal()
+    batch_finished = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -78,6 +81,7 @@ class RenderQueue(QObject):
     @Slot()
     def _render_some(self) -> None:
         deadline = time.perf_counter() + RENDER_BUDGET_S
+        self.batch_started.emit()
         while self._views:
             view = self._views.pop()  # the newest: at the bottom, where the reader is
             if not isValid(view):
@@ -86,6 +90,7 @@ class RenderQueue(QObject):
             self.rendered.emit(view)
             if time.perf_counter() >= deadline:
                 break
+        self.batch_finished.emit()
         if self._views:
             self._timer.start()
 

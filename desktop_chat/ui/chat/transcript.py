@@ -51,8 +51,9 @@ class Transcript(QScrollArea):
         self.theme = "light"
         self.max_width = 860
         self.render_queue = RenderQueue(self)
-        self.render_queue.rendered.connect(self._on_view_rendered)
-        self._place_shift = 0
+        self.render_queue.batch_started.connect(self._note_place)
+        self.render_queue.batch_finished.connect(self._keep_place)
+        self._anchor: tuple[MessageView, int] | None = None
 
         self._pending: list[str] = []
         self._streaming: MessageView | None = None
@@ -152,23 +153,26 @@ class Transcript(QScrollArea):
         return self._streaming
 
     # -- scrolling -------------------------------------------------------------------------
-    @Slot(object)
-    def _on_view_rendered(self, view: MessageView) -> None:
-        """A message above the reader grew or shrank as it rendered: keep the reader's place."""
-        if self._stick_to_bottom:
+    @Slot()
+    def _note_place(self) -> None:
+        """Messages change height as they render: note the one the reader sees, and where."""
+        self._anchor = None
+        if self._stick_to_bottom or not self.views:
             return
-        if view.geometry().bottom() < self.verticalScrollBar().value():
-            self._place_shift += view.sizeHint().height() - view.height()
-            QTimer.singleShot(0, self._keep_place)
+        self._layout.activate()
+        top = self.verticalScrollBar().value()
+        anchor = next((v for v in self.views if v.geometry().bottom() >= top), None)
+        if anchor is not None:
+            self._anchor = (anchor, anchor.y() - top)
 
     @Slot()
     def _keep_place(self) -> None:
-        shift, self._place_shift = self._place_shift, 0
-        if shift:
-            bar = self.verticalScrollBar()
-            value = bar.value()
-            self._content.adjustSize()
-            bar.setValue(value + shift)
+        anchor, self._anchor = self._anchor, None
+        if anchor is None or self._stick_to_bottom or anchor[0] not in self.views:
+            return
+        self._layout.activate()
+        self._content.adjustSize()
+        self.verticalScrollBar().setValue(anchor[0].y() - anchor[1])
 
     @Slot(int, int)
     def _on_range_changed(self, _minimum: int, maximum: int) -> None:

@@ -285,3 +285,29 @@ def test_the_welcome_text_is_shown_on_a_document_that_loads_nothing(qtbot):
     transcript.grab()
     assert SafeDocument.refused > 0 and SafeDocument.requests > before
     assert "model.gguf" in transcript._placeholder.toPlainText()
+
+
+def test_messages_rendering_above_the_reader_keep_the_reader_in_place(qtbot):
+    transcript = shown(qtbot, Transcript())
+    for index in range(30):
+        transcript.add_message("user", f"short {index}")
+    bar = transcript.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 200)
+    bar.setValue(bar.maximum() // 2)  # the reader has scrolled up a little
+    seen = []
+
+    def note_what_the_reader_sees() -> None:
+        if not seen:  # when the first rendering starts, laid out as the reader sees it
+            top = bar.value()
+            view = next(v for v in transcript.views if v.geometry().bottom() >= top)
+            seen.append((view, view.y() - top))
+
+    transcript.render_queue.batch_started.connect(note_what_the_reader_sees)
+    transcript.prepend_messages([("assistant", TABLE) for _ in range(3)])
+    assert transcript.render_queue.pending == 3
+    qtbot.waitUntil(lambda: transcript.render_queue.pending == 0)
+    transcript._layout.activate()
+    assert all(v.height() > 1000 for v in transcript.views[:3])  # they did grow
+    reading, offset = seen[0]
+    assert reading.text.startswith("short")
+    assert reading.y() - bar.value() == offset
