@@ -225,3 +225,17 @@ def test_a_new_store_is_written_and_saved_to(qtbot, chat, store):
     finally:
         c.shutdown()
         fresh.close()
+
+
+def test_a_lookup_left_behind_answers_in_its_own_chat(qtbot, chat, store):
+    c = chat.controller
+    c.set_profile(demo_profile())
+    c.send_text("How long do refunds take?")
+    grounded_chat = c.conversation_id
+    c.new_chat()  # the lookup goes on; its answer streams unseen and is saved
+    assert not c.busy
+    with qtbot.waitSignal(c.turn_finished, timeout=180_000):
+        pass
+    answer = store.active_thread(grounded_chat)[-1]
+    assert answer.role == "assistant" and answer.complete and answer.citations
+    assert chat.chunks == [] and c.branch == []

@@ -12,15 +12,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QSizePolicy,
-    QSplitter,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from desktop_chat import settings as settings_mod
 from desktop_chat.chat.controller import DROP_OLDEST, ChatController
@@ -29,6 +21,7 @@ from desktop_chat.engine.client import EngineClient
 from desktop_chat.engine.types import GenerationStats, ModelInfo
 from desktop_chat.store import Message, Store
 from desktop_chat.ui.chat.composer import Composer
+from desktop_chat.ui.chat.header import ChatHeader, plain_label
 from desktop_chat.ui.chat.message_actions import MessageActions
 from desktop_chat.ui.chat.sidebar import ConversationSidebar
 from desktop_chat.ui.chat.suggestion_bar import SuggestionBar
@@ -38,15 +31,6 @@ from desktop_chat.ui.shell.banner import Banner
 log = logging.getLogger(__name__)
 
 OPEN_MODELS = "models"  # the banner action that opens the Models pane
-
-
-def _plain_label(name: str) -> QLabel:
-    """A label for text from users, models or files: never read as rich text (an <img> in a
-    title must not make Qt load a local file)."""
-    label = QLabel()
-    label.setObjectName(name)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    return label
 
 
 class ChatPane(QWidget):
@@ -70,39 +54,29 @@ class ChatPane(QWidget):
         self.controller = ChatController(client, get_settings, store, self)
         self._model_ready = False
         self._shown_from = 0  # index in the branch of the first message with a view
+        self._searching = ""  # the banner's text while a knowledge base is searched
 
         self.sidebar = ConversationSidebar(store)
         self.banner = Banner(self)
-        self.header = _plain_label("chatHeader")
-        # A long title must be cut, not widen the window past the screen.
-        self.header.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.header.setMinimumWidth(80)
-        self.context_label = _plain_label("statusLine")
+        self.header_row = ChatHeader()
+        self.header = self.header_row.title
+        self.context_label = self.header_row.context_label
+        self.new_chat_button = self.header_row.new_chat_button
+        self.new_chat_button.setText(self.tr("New conversation"))
         self.transcript = Transcript(self)
         self.suggestions = SuggestionBar()
         self.composer = Composer(self)
         self.send_button = QPushButton(self.tr("Send"))
         self.send_button.setObjectName("sendButton")
         self.send_button.setMinimumWidth(88)
-        self.status_label = _plain_label("statusLine")  # shows the model's own name
+        self.status_label = plain_label("statusLine")  # shows the model's own name
         self.actions = MessageActions(self.controller, self.transcript, self)
 
         column = QWidget()
         layout = QVBoxLayout(column)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        top = QHBoxLayout()
-        top.setContentsMargins(24, 8, 24, 4)
-        top.addWidget(self.header, 1)
-        top.addWidget(self.context_label)
-        self._header_row = top
-        self._header_extras: list[QWidget] = []
-        self.new_chat_button = QPushButton(self.tr("New conversation"))
-        self.new_chat_button.setObjectName("kioskNewChat")
-        self.new_chat_button.clicked.connect(self.new_chat)
-        self.new_chat_button.hide()
-        top.addWidget(self.new_chat_button)
-        layout.addLayout(top)
+        layout.addWidget(self.header_row)
         layout.addWidget(self.banner)
         layout.addWidget(self.transcript, 1)
         layout.addWidget(self.suggestions)
@@ -126,6 +100,7 @@ class ChatPane(QWidget):
         outer.addWidget(splitter)
 
         # What the user does goes to the controller ...
+        self.header_row.new_chat_requested.connect(self.new_chat)
         self.composer.submitted.connect(self.on_send_clicked)
         self.composer.stop_requested.connect(self.stop)
         self.send_button.clicked.connect(self.on_send_clicked)
@@ -250,25 +225,16 @@ class ChatPane(QWidget):
         self.suggestions.set_questions(profile.suggestions if profile else ())
 
     def add_header_widget(self, widget: QWidget) -> None:
-        self._header_row.insertWidget(1, widget)
-        self._header_extras.append(widget)
+        self.header_row.add_widget(widget)
 
     def add_header_button(self, text: str, slot: Callable[[], None]) -> QPushButton:
-        button = QPushButton(text)
-        button.setObjectName("headerButton")
-        button.clicked.connect(slot)
-        self._header_row.insertWidget(self._header_row.count() - 2, button)
-        self._header_extras.append(button)
-        return button
+        return self.header_row.add_button(text, slot)
 
     def set_kiosk(self, on: bool) -> None:
         """One chat, large type, no settings: for showing the demo to customers."""
         self.sidebar.setVisible(not on)
-        self.context_label.setVisible(not on)
         self.status_label.setVisible(not on)
-        for widget in self._header_extras:
-            widget.setVisible(not on)
-        self.new_chat_button.setVisible(on)
+        self.header_row.set_kiosk(on)
         if on:
             self.new_chat()
 
@@ -300,6 +266,9 @@ class ChatPane(QWidget):
         self.sidebar.select(conversation_id)
         if conversation_id is None:
             self.context_label.clear()
+        if self._searching and self.banner.text == self._searching:
+            self.banner.hide()  # that lookup belongs to the chat just left
+        self._searching = ""
 
     @Slot(int)
     def _render_branch(self, focus_message: int = 0) -> None:
@@ -380,9 +349,10 @@ class ChatPane(QWidget):
     # -- what the controller says ----------------------------------------------------------
     @Slot(str)
     def _on_grounding_started(self, knowledge_base: str) -> None:
-        self.banner.show_info(
-            self.tr("Searching the knowledge base “{name}”…").format(name=knowledge_base)
+        self._searching = self.tr("Searching the knowledge base “{name}”…").format(
+            name=knowledge_base
         )
+        self.banner.show_info(self._searching)
 
     @Slot(int, int)
     def _show_context_use(self, used: int, total: int) -> None:

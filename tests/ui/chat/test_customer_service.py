@@ -78,3 +78,20 @@ def test_export_and_import_through_the_window(qtbot, demo_app, tmp_path):
     assert demo_app.import_conversations(bad) == []
     assert "Nothing was imported" in demo_app.chat.banner.text
     assert len(demo_app.store.list_conversations()) == 2
+
+
+def test_stop_while_the_knowledge_base_is_searched(qtbot, demo_app):
+    from PySide6.QtCore import QCoreApplication
+
+    chat = demo_app.chat
+    chat.composer.setPlainText("How long do refunds take?")
+    chat.on_send_clicked()
+    assert chat.send_button.text() == "Stop"
+    assert "Searching the knowledge base" in chat.banner.text
+    chat.on_send_clicked()  # the same button, now Stop
+    assert chat.send_button.text() == "Send" and chat.banner.isHidden()
+    qtbot.waitUntil(lambda: not chat.controller.lookups.runner.busy(), timeout=60_000)
+    QCoreApplication.processEvents()  # the lookup's late result is dropped
+    assert [m.role for m in chat.messages] == ["user"]
+    assert [v.role for v in chat.transcript.views] == ["user"]
+    assert not demo_app.client.busy and chat.send_button.text() == "Send"
