@@ -47,12 +47,12 @@ def _snapshot(home: Path) -> Snapshot:
         store.close()
 
 
-def _kill_at_random(watched: Watched, rng: random.Random) -> float:
+def _kill_at_random(watched: Watched, rng: random.Random, first_answer_byte: int = 1) -> float:
     """Kill now-ish: mostly while it streams, sometimes while it is still starting up."""
     if rng.random() < 0.15:
         time.sleep(rng.uniform(0.0, 1.5))
     else:
-        watched.wait_for(min_bytes=1)
+        watched.wait_for(min_bytes=first_answer_byte)
         end = time.monotonic() + rng.uniform(0.0, 2.5)
         while time.monotonic() < end and watched.process.poll() is None:
             watched.poll()
@@ -95,6 +95,7 @@ def _turn_starts(shown: bytes) -> list[int]:
 def test_sigkill_through_the_cli(app_home: Path, smollm_path: Path) -> None:
     rng = random.Random(SEED)
     before = _snapshot(app_home)
+    mid_stream = 0
     for _ in range(RUNS):
         watched = Watched(spawn_chat(app_home, "--model", str(smollm_path), max_tokens=300))
         killed_at = _kill_at_random(watched, rng)
@@ -102,6 +103,7 @@ def test_sigkill_through_the_cli(app_home: Path, smollm_path: Path) -> None:
         new = _nothing_lost(before, after)
         assert len(new) <= 1
         if watched.shown:
+            mid_stream += 1
             assert new, "an answer streamed but its conversation was not kept"
         if new:
             thread = after.threads[new[0]]
@@ -109,6 +111,7 @@ def test_sigkill_through_the_cli(app_home: Path, smollm_path: Path) -> None:
             if len(thread) > 1:
                 _check_answer(thread[1], watched.shown, watched, 0, killed_at)
         before = after
+    assert mid_stream >= RUNS // 2, f"only {mid_stream} of {RUNS} kills landed mid-answer"
 
 
 def test_sigkill_through_the_window(app_home: Path, tmp_path: Path, smollm_path: Path) -> None:
@@ -116,17 +119,19 @@ def test_sigkill_through_the_window(app_home: Path, tmp_path: Path, smollm_path:
     script = tmp_path / "driver.py"
     script.write_text(DRIVER)
     before = _snapshot(app_home)
+    mid_stream = 0
     for _ in range(RUNS):
         process = subprocess.Popen(
             [sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             env=child_env(app_home), bufsize=0,
         )  # fmt: skip
         watched = Watched(process)
-        killed_at = _kill_at_random(watched, rng)
+        killed_at = _kill_at_random(watched, rng, first_answer_byte=len(MARK) + 1)
         after = _snapshot(app_home)
         new = _nothing_lost(before, after)
         assert len(new) <= 1
         if watched.shown.replace(MARK, b""):
+            mid_stream += 1
             assert new, "an answer streamed but its conversation was not kept"
         if new:
             thread = after.threads[new[0]]
@@ -140,3 +145,4 @@ def test_sigkill_through_the_window(app_home: Path, tmp_path: Path, smollm_path:
                 segment = watched.shown[start : end if end >= 0 else None]
                 _check_answer(answer, segment, watched, start, killed_at)
         before = after
+    assert mid_stream >= RUNS // 2, f"only {mid_stream} of {RUNS} kills landed mid-answer"
