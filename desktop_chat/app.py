@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, Slot
-from PySide6.QtWidgets import QApplication, QBoxLayout, QMessageBox
+from PySide6.QtWidgets import QApplication, QBoxLayout
 
 from desktop_chat import logs, tasks
 from desktop_chat import settings as settings_mod
@@ -27,6 +27,7 @@ from desktop_chat.ui.shell import theme
 from desktop_chat.ui.shell.banner import Banner
 from desktop_chat.ui.shell.i18n import choose_language, install_translator
 from desktop_chat.ui.shell.main_window import MainWindow
+from desktop_chat.ui.shell.widgets import show_error
 
 log = logging.getLogger(__name__)
 
@@ -418,9 +419,7 @@ def run_gui(argv: list[str] | None = None) -> int:
         app = DesktopChat(qapp)
     except StartupError as error:
         print(error, file=sys.stderr)
-        QMessageBox.critical(
-            None, QCoreApplication.translate("DesktopChat", "Desktop Chat"), str(error)
-        )
+        show_error(None, QCoreApplication.translate("DesktopChat", "Desktop Chat"), str(error))
         return 1
     app.window.show()
     app.start()

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from desktop_chat.kb.index import Passage
+from desktop_chat.ui.shell.widgets import plain_label
 
 CITATION_KEYS = ("id", "source", "title", "section", "text", "score")
 
@@ -46,7 +47,7 @@ class CitationsView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.setSpacing(2)
-        self.heading = QLabel(self.tr("Sources:"))
+        self.heading = plain_label(self.tr("Sources:"))
         self.heading.setObjectName("metaLabel")
         layout.addWidget(self.heading)
         self.buttons: list[QPushButton] = []

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
+from desktop_chat.ui.shell.widgets import plain_label
 
-def plain_label(name: str) -> QLabel:
-    """A label for text from users, models or files: never read as rich text (an <img> in a
-    title must not make Qt load a local file)."""
-    label = QLabel()
+
+def named_label(name: str) -> QLabel:
+    """A plain-text label with an object name for the style sheet."""
+    label = plain_label()
     label.setObjectName(name)
-    label.setTextFormat(Qt.TextFormat.PlainText)
     return label
 
 
@@ -24,11 +24,11 @@ class ChatHeader(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.title = plain_label("chatHeader")
+        self.title = named_label("chatHeader")
         # A long title must be cut, not widen the window past the screen.
         self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.title.setMinimumWidth(80)
-        self.context_label = plain_label("statusLine")
+        self.context_label = named_label("statusLine")
         self.new_chat_button = QPushButton()  # its text comes from the pane, with the pane's words
         self.new_chat_button.setObjectName("kioskNewChat")
         self.new_chat_button.clicked.connect(self.new_chat_requested)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QObject, Slot
-from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QInputDialog, QWidget
 
 from desktop_chat.chat.controller import ChatController
 from desktop_chat.chat.turns import shown_citations
 from desktop_chat.store import Message
 from desktop_chat.ui.chat.message_view import MessageView
 from desktop_chat.ui.chat.transcript import Transcript
+from desktop_chat.ui.shell.widgets import ask_yes_no
 
 log = logging.getLogger(__name__)
 
@@ -106,5 +107,4 @@ class MessageActions(QObject):
         return value if ok else None
 
     def _confirm(self, question: str) -> bool:
-        answer = QMessageBox.question(self._parent, self.tr("Delete"), question)
-        return answer == QMessageBox.StandardButton.Yes
+        return ask_yes_no(self._parent, self.tr("Delete"), question)

@@ -9,7 +9,6 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QSizePolicy,
     QToolButton,
@@ -20,6 +19,7 @@ from shiboken6 import isValid
 
 from desktop_chat.ui.chat.markdown import plain_to_html, split_for_rich_text, to_html
 from desktop_chat.ui.chat.message_body import DocumentBody
+from desktop_chat.ui.shell.widgets import plain_label
 
 # A message this short renders at once; a longer one shows a plain preview of this much and
 # renders when the queue reaches it, so opening a chat of long answers never waits for all.
@@ -137,14 +137,12 @@ class MessageView(QFrame):
 
         header = QHBoxLayout()
         header.setSpacing(6)
-        self.role_label = QLabel(self._role_name(role))
+        self.role_label = plain_label(self._role_name(role))
         self.role_label.setObjectName("roleLabel")
-        self.role_label.setTextFormat(Qt.TextFormat.PlainText)
         header.addWidget(self.role_label)
         header.addStretch(1)
-        self.branch_label = QLabel()
+        self.branch_label = plain_label()
         self.branch_label.setObjectName("metaLabel")
-        self.branch_label.setTextFormat(Qt.TextFormat.PlainText)
         self.branch_label.hide()
         header.addWidget(self.branch_label)
         layout.addLayout(header)
@@ -176,9 +174,8 @@ class MessageView(QFrame):
 
         footer = QHBoxLayout()
         footer.setSpacing(4)
-        self.meta_label = QLabel()
+        self.meta_label = plain_label()
         self.meta_label.setObjectName("metaLabel")
-        self.meta_label.setTextFormat(Qt.TextFormat.PlainText)
         footer.addWidget(self.meta_label)
         footer.addStretch(1)
         self.copy_button = self._tool(self.tr("Copy"), "copy")

@@ -21,7 +21,7 @@ from desktop_chat.engine.client import EngineClient
 from desktop_chat.engine.types import GenerationStats, ModelInfo
 from desktop_chat.store import Message, Store
 from desktop_chat.ui.chat.composer import Composer
-from desktop_chat.ui.chat.header import ChatHeader, plain_label
+from desktop_chat.ui.chat.header import ChatHeader, named_label
 from desktop_chat.ui.chat.message_actions import MessageActions
 from desktop_chat.ui.chat.sidebar import ConversationSidebar
 from desktop_chat.ui.chat.suggestion_bar import SuggestionBar
@@ -69,7 +69,7 @@ class ChatPane(QWidget):
         self.send_button = QPushButton(self.tr("Send"))
         self.send_button.setObjectName("sendButton")
         self.send_button.setMinimumWidth(88)
-        self.status_label = plain_label("statusLine")  # shows the model's own name
+        self.status_label = named_label("statusLine")  # shows the model's own name
         self.actions = MessageActions(self.controller, self.transcript, self)
 
         column = QWidget()

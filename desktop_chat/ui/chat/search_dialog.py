@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat.store import SearchHit, Store, StoreError
+from desktop_chat.ui.shell.widgets import plain_label
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +94,7 @@ class SearchDialog(QDialog):
         self.results.setObjectName("searchResults")
         self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.results.setUniformItemSizes(False)
-        self.status_label = QLabel()
+        self.status_label = plain_label()
         self.status_label.setObjectName("hint")
         self.status_label.setWordWrap(True)
 

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
     QHBoxLayout,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QMenu,
@@ -38,6 +37,7 @@ from desktop_chat.ui.chat.conversation_delegate import (
     tooltip,
 )
 from desktop_chat.ui.chat.search_dialog import SearchDialog
+from desktop_chat.ui.shell.widgets import plain_label
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +85,7 @@ class ConversationSidebar(QWidget):
         self.delegate = ConversationDelegate(self.list)
         self.list.setItemDelegate(self.delegate)
 
-        self.empty_label = QLabel(
+        self.empty_label = plain_label(
             self.tr("No conversations yet.\nStart one with New chat (Ctrl+N).")
         )
         self.empty_label.setObjectName("hint")
@@ -96,7 +96,7 @@ class ConversationSidebar(QWidget):
         self.undo_strip.setObjectName("undoStrip")
         strip = QHBoxLayout(self.undo_strip)
         strip.setContentsMargins(10, 6, 6, 6)
-        self.undo_label = QLabel(self.tr("Conversation deleted"))
+        self.undo_label = plain_label(self.tr("Conversation deleted"))
         self.undo_label.setObjectName("undoLabel")
         self.undo_button = QPushButton(self.tr("Undo"))
         self.undo_button.setObjectName("linkButton")

@@ -14,9 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
-    QLabel,
     QLineEdit,
-    QMessageBox,
     QProgressBar,
     QPushButton,
     QTextBrowser,
@@ -31,6 +29,7 @@ from desktop_chat.kb.index import IndexReport, KbError, KbStats, Passage
 from desktop_chat.kb.ingest import SUPPORTED_SUFFIXES, pdf_supported
 from desktop_chat.ui.knowledge.indexer import KbIndexer
 from desktop_chat.ui.shell.banner import Banner
+from desktop_chat.ui.shell.widgets import ask_yes_no, plain_label
 
 log = logging.getLogger(__name__)
 
@@ -63,10 +62,10 @@ class KnowledgePane(QWidget):
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
-        title = QLabel(self.tr("Knowledge bases"))
+        title = plain_label(self.tr("Knowledge bases"))
         title.setObjectName("sectionTitle")
         layout.addWidget(title)
-        hint = QLabel(
+        hint = plain_label(
             self.tr(
                 "A knowledge base lets an assistant answer from your own documents and show "
                 "where each answer came from. Choose one for an assistant under Profiles."
@@ -87,10 +86,9 @@ class KnowledgePane(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.tree.currentItemChanged.connect(self._on_selection_changed)
         layout.addWidget(self.tree, 1)
-        self.detail_label = QLabel()
+        self.detail_label = plain_label()
         self.detail_label.setObjectName("hint")
         self.detail_label.setWordWrap(True)
-        self.detail_label.setTextFormat(Qt.TextFormat.PlainText)  # names and error text
         layout.addWidget(self.detail_label)
 
         buttons = QHBoxLayout()
@@ -114,9 +112,8 @@ class KnowledgePane(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         self.progress_bar = QProgressBar()
         self.progress_bar.setObjectName("kbProgress")
-        self.progress_label = QLabel()
+        self.progress_label = plain_label()
         self.progress_label.setObjectName("statusLine")
-        self.progress_label.setTextFormat(Qt.TextFormat.PlainText)  # file names
         self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.clicked.connect(self._on_cancel_clicked)
         row.addWidget(self.progress_bar, 1)
@@ -125,10 +122,9 @@ class KnowledgePane(QWidget):
         layout.addWidget(self.progress_label)
         self.progress_row.hide()
         self.progress_label.hide()
-        self.status_label = QLabel()
+        self.status_label = plain_label()
         self.status_label.setObjectName("kbStatus")
         self.status_label.setWordWrap(True)
-        self.status_label.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(self.status_label)
 
         group = QGroupBox(self.tr("Try it: search"))
@@ -152,8 +148,7 @@ class KnowledgePane(QWidget):
 
     # -- hooks that tests replace ------------------------------------------------------
     def confirm(self, title: str, text: str) -> bool:
-        answer = QMessageBox.question(self, title, text)
-        return answer == QMessageBox.StandardButton.Yes
+        return ask_yes_no(self, title, text)
 
     def ask_folder(self) -> Path | None:
         folder = QFileDialog.getExistingDirectory(self, self.tr("Choose a folder of documents"))

@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QPushButton,
     QSplitter,
@@ -27,6 +26,7 @@ from desktop_chat.models.download import DownloadError
 from desktop_chat.models.hub import HubError, HubModelFile, HubOffline, RepoSummary
 from desktop_chat.ui.models.format import fit_text, fit_tooltip, gigabytes, human_size
 from desktop_chat.ui.models.host import ModelsHost
+from desktop_chat.ui.shell.widgets import plain_label
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +95,7 @@ class DiscoverTab(QWidget):
         self.token_button.clicked.connect(self.edit_token)
         search_row.addWidget(self.token_button)
         layout.addLayout(search_row)
-        self.status = QLabel()
+        self.status = plain_label()
         self.status.setObjectName("hint")
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
@@ -117,11 +117,11 @@ class DiscoverTab(QWidget):
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
-        self.repo_title = QLabel(self.tr("Pick a model to see its files."))
+        self.repo_title = plain_label(self.tr("Pick a model to see its files."))
         self.repo_title.setObjectName("repoTitle")
         self.repo_title.setWordWrap(True)
         right_layout.addWidget(self.repo_title)
-        self.description = QLabel()
+        self.description = plain_label()
         self.description.setObjectName("hint")
         self.description.setWordWrap(True)
         right_layout.addWidget(self.description)

@@ -6,7 +6,6 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QProgressBar,
     QPushButton,
     QTreeWidget,
@@ -19,6 +18,7 @@ from desktop_chat.models.download import Progress
 from desktop_chat.models.download_queue import DownloadJob, JobState
 from desktop_chat.ui.models.download_adapter import DownloadQueueAdapter
 from desktop_chat.ui.models.format import human_size, speed_text, time_left
+from desktop_chat.ui.shell.widgets import plain_label
 
 ACTIVE = (JobState.QUEUED, JobState.RUNNING)
 
@@ -93,7 +93,7 @@ class DownloadsTab(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 8, 0, 0)
-        self.hint = QLabel(self.tr("Nothing is downloading. Pick a model in Discover."))
+        self.hint = plain_label(self.tr("Nothing is downloading. Pick a model in Discover."))
         self.hint.setObjectName("hint")
         layout.addWidget(self.hint)
         self.tree = QTreeWidget()

@@ -13,7 +13,6 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -27,6 +26,7 @@ from desktop_chat.models.gguf_info import GGUFInfo, InvalidModelFile
 from desktop_chat.models.library import LibraryError, ModelEntry, Source
 from desktop_chat.ui.models.format import fit_text, fit_tooltip, gigabytes, human_size
 from desktop_chat.ui.models.host import ModelsHost
+from desktop_chat.ui.shell.widgets import plain_label
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +92,7 @@ class LocalTab(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 8, 0, 0)
-        self.hint = QLabel()
+        self.hint = plain_label()
         self.hint.setObjectName("hint")
         self.hint.setWordWrap(True)
         layout.addWidget(self.hint)
@@ -105,7 +105,7 @@ class LocalTab(QWidget):
         self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.tree.header().setStretchLastSection(True)
         layout.addWidget(self.tree, 1)
-        self.details = QLabel()
+        self.details = plain_label()
         self.details.setObjectName("hint")
         self.details.setWordWrap(True)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

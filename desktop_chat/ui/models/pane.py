@@ -10,7 +10,6 @@ from PySide6.QtCore import QCoreApplication, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QFileDialog,
-    QLabel,
     QMessageBox,
     QTabWidget,
     QVBoxLayout,
@@ -25,6 +24,7 @@ from desktop_chat.ui.models.download_adapter import DownloadQueueAdapter
 from desktop_chat.ui.models.downloads import DownloadsTab
 from desktop_chat.ui.models.local import DEFAULT_N_CTX, LocalTab
 from desktop_chat.ui.shell.banner import Banner
+from desktop_chat.ui.shell.widgets import ask_yes_no, plain_label
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ class ModelsPane(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
-        title = QLabel(self.tr("Models"))
+        title = plain_label(self.tr("Models"))
         title.setObjectName("sectionTitle")
         layout.addWidget(title)
         self.banner = Banner(self)
@@ -70,7 +70,7 @@ class ModelsPane(QWidget):
         self.offline_banner = Banner(self)
         self.offline_banner.setObjectName("banner")
         layout.addWidget(self.offline_banner)
-        self.summary = QLabel()
+        self.summary = plain_label()
         self.summary.setObjectName("downloadSummary")
         self.summary.hide()
         layout.addWidget(self.summary)
@@ -120,8 +120,7 @@ class ModelsPane(QWidget):
     # -- replaceable questions (tests swap these) ---------------------------------------------
 
     def confirm(self, title: str, text: str) -> bool:
-        answer = QMessageBox.question(self, title, text)
-        return answer == QMessageBox.StandardButton.Yes
+        return ask_yes_no(self, title, text)
 
     def ask_import_mode(self, count: int) -> str | None:
         """ "copy", "link", or None when the user cancels."""

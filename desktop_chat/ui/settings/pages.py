@@ -30,6 +30,7 @@ from desktop_chat.ui.settings.editors import field_tr, make_editor, value_of
 from desktop_chat.ui.settings.privacy import human_size
 from desktop_chat.ui.settings.template_editor import ChatTemplateEditor
 from desktop_chat.ui.shell.main_window import SHORTCUTS
+from desktop_chat.ui.shell.widgets import plain_label
 
 EDITOR_WIDTH = 380
 AUTO_CONTEXT = 4096  # what n_ctx 0 means, per the field's help
@@ -53,7 +54,7 @@ def scrolled(page: QWidget) -> QScrollArea:
 
 
 def hint(text: str) -> QLabel:
-    label = QLabel(text)
+    label = plain_label(text)
     label.setObjectName("hint")
     label.setWordWrap(True)
     return label
@@ -94,7 +95,7 @@ class FieldForm(QWidget):
             editor.setMaximumWidth(EDITOR_WIDTH)
         line.addWidget(editor, 1 if wide else 0)
         if field.overridable:
-            tag = QLabel(self.tr("set for this model"))
+            tag = plain_label(self.tr("set for this model"))
             tag.setObjectName("overrideTag")
             tag.hide()
             self.tags[key] = tag
@@ -109,7 +110,7 @@ class FieldForm(QWidget):
             column.addWidget(widget)
         row = self.form.rowCount()
         if not isinstance(editor, QCheckBox):  # a checkbox carries its own label
-            label = QLabel(field_tr(field.label))
+            label = plain_label(field_tr(field.label))
             label.setBuddy(editor)
             top_right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop
             self.form.addWidget(label, row, 0, top_right)
@@ -278,7 +279,7 @@ class ModelPage(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 16, 8)
-        self.title = QLabel()
+        self.title = plain_label()
         self.title.setObjectName("modelTitle")
         self.title.setWordWrap(True)
         layout.addWidget(self.title)

@@ -35,6 +35,7 @@ from desktop_chat.ui.settings.pages import (
 )
 from desktop_chat.ui.settings.privacy import PrivacyPage
 from desktop_chat.ui.shell.banner import Banner
+from desktop_chat.ui.shell.widgets import plain_label
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ class SettingsPane(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
-        title = QLabel(self.tr("Settings"))
+        title = plain_label(self.tr("Settings"))
         title.setObjectName("sectionTitle")
         layout.addWidget(title)
         self.banner = Banner(self)

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from desktop_chat import paths
 from desktop_chat.tasks import TaskRunner
+from desktop_chat.ui.shell.widgets import plain_label
 
 log = logging.getLogger(__name__)
 
@@ -72,14 +72,16 @@ class PrivacyPage(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
-        statement = QLabel(self.tr("Nothing leaves this computer unless you download a model."))
+        statement = plain_label(
+            self.tr("Nothing leaves this computer unless you download a model.")
+        )
         statement.setObjectName("privacyStatement")
         statement.setWordWrap(True)
         font = statement.font()
         font.setBold(True)  # the one sentence on this page everyone should read
         statement.setFont(font)
         layout.addWidget(statement)
-        explain = QLabel(
+        explain = plain_label(
             self.tr(
                 "Your conversations, settings, models and knowledge bases are stored only in "
                 "these places:"

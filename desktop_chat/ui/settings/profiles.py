@@ -11,11 +11,9 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -26,6 +24,7 @@ from PySide6.QtWidgets import (
 from desktop_chat.chat.profiles import Profile, ProfileError, ProfileStore
 from desktop_chat.kb import library
 from desktop_chat.ui.shell.banner import Banner
+from desktop_chat.ui.shell.widgets import ask_yes_no, plain_label
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 # The spin boxes' lowest value stands for "no value in this profile: use the app's setting".
@@ -86,7 +85,7 @@ class ProfilesDialog(QDialog):
         body.addLayout(left, 1)
 
         right = QVBoxLayout()
-        self.readonly_note = QLabel(
+        self.readonly_note = plain_label(
             self.tr("Built-in profiles are read-only. Duplicate one to make your own copy.")
         )
         self.readonly_note.setObjectName("hint")
@@ -144,8 +143,7 @@ class ProfilesDialog(QDialog):
 
     # -- hooks that tests replace ------------------------------------------------------
     def confirm(self, title: str, text: str) -> bool:
-        answer = QMessageBox.question(self, title, text)
-        return answer == QMessageBox.StandardButton.Yes
+        return ask_yes_no(self, title, text)
 
     # -- list --------------------------------------------------------------------------
     def reload(self, select: str | None = None) -> None:

@@ -6,7 +6,6 @@ from PySide6.QtCore import QCoreApplication, QTimer, Signal, Slot
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QComboBox,
-    QLabel,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
@@ -15,6 +14,7 @@ from PySide6.QtWidgets import (
 from desktop_chat.engine.chat_formats import TemplateError, preview
 from desktop_chat.settings.schema import CHAT_FORMATS
 from desktop_chat.tasks import TaskContext, TaskRunner
+from desktop_chat.ui.shell.widgets import plain_label
 
 PREVIEW_DELAY_MS = 250
 # A start for someone who picks "Custom" with nothing written yet: plain ChatML.
@@ -47,7 +47,7 @@ class ChatTemplateEditor(QWidget):
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        title = QLabel(self.tr("Custom chat template (Jinja)"))
+        title = plain_label(self.tr("Custom chat template (Jinja)"))
         title.setObjectName("subTitle")
         box.addWidget(title)
         self.code = QPlainTextEdit()
@@ -57,12 +57,12 @@ class ChatTemplateEditor(QWidget):
         self.code.setFixedHeight(170)
         self.code.setPlaceholderText(self.tr("A Jinja chat template, as found in GGUF files"))
         box.addWidget(self.code)
-        self.error_label = QLabel()
+        self.error_label = plain_label()
         self.error_label.setObjectName("fieldError")
         self.error_label.setWordWrap(True)
         self.error_label.hide()
         box.addWidget(self.error_label)
-        caption = QLabel(self.tr("Preview on a sample conversation:"))
+        caption = plain_label(self.tr("Preview on a sample conversation:"))
         caption.setObjectName("hint")
         box.addWidget(caption)
         self.preview = QPlainTextEdit()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QToolButton, QWidget
+
+from desktop_chat.ui.shell.widgets import plain_label
 
 
 class Banner(QFrame):
@@ -14,10 +16,9 @@ class Banner(QFrame):
         self.setObjectName("banner")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(16, 8, 8, 8)
-        self.label = QLabel()
+        self.label = plain_label()
         self.label.setWordWrap(True)
         # Sentences carry file names, model names and error text: never read them as markup.
-        self.label.setTextFormat(Qt.TextFormat.PlainText)
         self.label.setObjectName("bannerText")
         layout.addWidget(self.label, 1)
         self.button = QPushButton()

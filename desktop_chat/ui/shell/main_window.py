@@ -7,7 +7,6 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
-    QLabel,
     QMainWindow,
     QPushButton,
     QStackedWidget,
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat import __version__
+from desktop_chat.ui.shell.widgets import plain_label
 
 SHORTCUTS = (
     ("Ctrl+N", "New chat"),
@@ -60,7 +60,7 @@ class MainWindow(QMainWindow):
         nav_layout = QVBoxLayout(self.nav)
         nav_layout.setContentsMargins(8, 8, 8, 8)
         nav_layout.setSpacing(2)
-        title = QLabel(self.tr("Desktop Chat"))
+        title = plain_label(self.tr("Desktop Chat"))
         title.setObjectName("appTitle")
         nav_layout.addWidget(title)
         self.stack = QStackedWidget()
@@ -80,7 +80,7 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(pane)
         self._settings_index = len(panes) - 1
         nav_layout.addStretch(1)
-        version = QLabel(f"v{__version__}")
+        version = plain_label(f"v{__version__}")
         version.setObjectName("hint")
         nav_layout.addWidget(version)
         row.addWidget(self.nav)

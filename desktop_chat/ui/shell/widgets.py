@@ -1,0 +1,34 @@
+"""Small widgets every pane uses, made safe by default: labels and questions show plain text."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
+
+
+def plain_label(text: str = "", parent: QWidget | None = None) -> QLabel:
+    """A QLabel that never interprets its text as markup.
+
+    QLabel's default (AutoText) renders anything that looks like HTML, and an ``<img>`` in a
+    model name, a title or an error sentence with a file name in it would load that path
+    (issue 17: ``<img src=/dev/zero>`` aborted the process). Labels that really show markup
+    set RichText themselves and escape what they insert."""
+    label = QLabel(parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setText(text)
+    return label
+
+
+def ask_yes_no(parent: QWidget | None, title: str, text: str) -> bool:
+    """A Yes/No question whose text is shown as plain text (names in it stay names)."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+    return box.exec() == QMessageBox.StandardButton.Yes
+
+
+def show_error(parent: QWidget | None, title: str, text: str) -> None:
+    """A modal error sentence, as plain text."""
+    box = QMessageBox(QMessageBox.Icon.Critical, title, text, parent=parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.exec()
