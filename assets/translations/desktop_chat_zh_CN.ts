@@ -55,6 +55,10 @@
             <translation>尚未加载模型。请等待加载完成，或在“模型”中选择一个。</translation>
         </message>
         <message>
+            <source>Searching the knowledge base “{name}”…</source>
+            <translation>正在搜索知识库“{name}”…</translation>
+        </message>
+        <message>
             <source>{used} / {total} tokens</source>
             <translation>{used} / {total} 词元</translation>
         </message>
@@ -96,6 +100,10 @@
         <message>
             <source>Write a chat template, or choose another chat format.</source>
             <translation>请编写聊天模板，或选择其他聊天格式。</translation>
+        </message>
+        <message>
+            <source>The chat template is still being checked. Try again in a moment.</source>
+            <translation>正在检查聊天模板，请稍后再试。</translation>
         </message>
     </context>
     <context>
@@ -201,6 +209,10 @@ Start one with New chat (Ctrl+N).</source>
         <message>
             <source>Desktop Chat</source>
             <translation>桌面聊天</translation>
+        </message>
+        <message>
+            <source>Desktop Chat cannot start: {reason}{where}. Make that folder writable, or set DESKTOP_CHAT_HOME to a folder you can write, and start it again.</source>
+            <translation>桌面聊天无法启动：{reason}{where}。请让该文件夹可写，或将 DESKTOP_CHAT_HOME 设为一个可写的文件夹，然后重新启动。</translation>
         </message>
         <message>
             <source>Profiles…</source>
@@ -567,14 +579,7 @@ Start one with New chat (Ctrl+N).</source>
         </message>
     </context>
     <context>
-        <name>JobRunner</name>
-        <message>
-            <source>Something went wrong. Details are in the log file.</source>
-            <translation>出了点问题。详情请查看日志文件。</translation>
-        </message>
-    </context>
-    <context>
-        <name>KbIndexWorker</name>
+        <name>KbIndexer</name>
         <message>
             <source>A knowledge base called "{name}" already exists: choose another name.</source>
             <translation>已有名为“{name}”的知识库，请换一个名称。</translation>
@@ -583,9 +588,6 @@ Start one with New chat (Ctrl+N).</source>
             <source>Indexing stopped unexpectedly. Details are in the log file.</source>
             <translation>索引意外中止。详情请查看日志文件。</translation>
         </message>
-    </context>
-    <context>
-        <name>KbIndexer</name>
         <message>
             <source>{n} added</source>
             <translation>新增 {n} 个</translation>
@@ -1063,6 +1065,25 @@ Start one with New chat (Ctrl+N).</source>
         </message>
     </context>
     <context>
+        <name>MessageBody</name>
+        <message>
+            <source>Open this link?</source>
+            <translation>打开此链接？</translation>
+        </message>
+        <message>
+            <source>This link is not a web page. It may open another program or a file on this computer or your network:
+
+{target}
+
+Open it only if you trust where it points.</source>
+            <translation>此链接不是网页。它可能会打开另一个程序，或此计算机、你所在网络上的文件：
+
+{target}
+
+只有在你信任它指向的位置时才打开。</translation>
+        </message>
+    </context>
+    <context>
         <name>MessageView</name>
         <message>
             <source>Copy</source>
@@ -1079,6 +1100,10 @@ Start one with New chat (Ctrl+N).</source>
         <message>
             <source>System</source>
             <translation>系统</translation>
+        </message>
+        <message>
+            <source>Show all ({count} more characters)</source>
+            <translation>显示全部（还有 {count} 个字符）</translation>
         </message>
         <message>
             <source>No longer in the model's context window</source>
@@ -1970,6 +1995,17 @@ Type {word} to confirm.</source>
         <message>
             <source>Show earlier messages</source>
             <translation>显示更早的消息</translation>
+        </message>
+    </context>
+    <context>
+        <name>markdown</name>
+        <message>
+            <source>image</source>
+            <translation>图片</translation>
+        </message>
+        <message>
+            <source>[Image: {name}]</source>
+            <translation>[图片：{name}]</translation>
         </message>
     </context>
     <context>
