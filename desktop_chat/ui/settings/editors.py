@@ -111,6 +111,9 @@ def make_editor(field: settings_mod.Field) -> QWidget:
         spin = QSpinBox()
         low = int(field.min) if field.min is not None else -INT_MAX
         high = int(field.max) if field.max is not None else INT_MAX
+        if field.key == "inference.n_threads":
+            # Validation refuses more threads than logical cores; the editor offers no more.
+            high = min(high, settings_mod.logical_cores())
         spin.setRange(low, min(high, INT_MAX))
         spin.setSingleStep(INT_STEPS.get(field.key, 1))
         for value, text in field.special:

@@ -217,6 +217,7 @@ class SettingsPane(QWidget):
         """Stop the background reads of this pane (app exit)."""
         self.runner.shutdown()
         self.privacy.shutdown()
+        self.template.shutdown()
 
     # -- values ----------------------------------------------------------------------------
     def set_settings(self, settings: settings_mod.Settings) -> None:
