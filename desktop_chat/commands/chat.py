@@ -190,7 +190,7 @@ class _HeadlessChat:
             sys.stdout.write(text)
             sys.stdout.flush()
             self.printed = True
-        except (BrokenPipeError, ValueError):  # the reader went away (`| head`): stop here
+        except (OSError, ValueError):  # the reader went away (`| head`): stop here
             self.client.stop()
         self._save_due()
 
