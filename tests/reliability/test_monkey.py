@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QInputDialog,
+    QLabel,
     QLineEdit,
     QListWidget,
     QMenu,
@@ -281,14 +282,23 @@ def test_two_thousand_random_actions(qtbot, monkey_app, monkeypatch: pytest.Monk
     monkey.stop()
     if monkey_app.window.kiosk:
         monkey.kiosk()
-    qtbot.waitUntil(lambda: not monkey_app.client.busy, timeout=60_000)
+    client = monkey_app.client
+    # A setting applied last may still be reloading the model: the user would wait for it too.
+    qtbot.waitUntil(lambda: not client.busy and not client.loading, timeout=180_000)
+    assert client.model is not None, monkey.log[-25:]
     monkey.new_chat()
-    before = len(monkey.visible(QWidget, "assistantMessage"))
+    # The last chat's views may linger until deleted: wait for an answer view that is new.
+    before = monkey.visible(QWidget, "assistantMessage")
     monkey.send()
-    qtbot.waitUntil(
-        lambda: (
-            len(monkey.visible(QWidget, "assistantMessage")) > before and not monkey_app.client.busy
-        ),
-        timeout=120_000,
-    )
+    try:
+        qtbot.waitUntil(
+            lambda: (
+                any(w not in before for w in monkey.visible(QWidget, "assistantMessage"))
+                and not client.busy
+            ),
+            timeout=120_000,
+        )
+    except Exception as exc:
+        shown = [w.text() for w in monkey.visible(QLabel) if w.text()][:15]
+        raise AssertionError(f"no answer; the window shows {shown}; {monkey.log[-25:]}") from exc
     assert not uncaught, uncaught
