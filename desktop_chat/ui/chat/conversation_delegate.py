@@ -8,6 +8,7 @@ from PySide6.QtCore import (
     QAbstractItemModel,
     QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QPoint,
     QPointF,
@@ -16,7 +17,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QMouseEvent, QPainter, QPalette
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QLineEdit,
@@ -109,6 +110,21 @@ class ConversationDelegate(QStyledItemDelegate):
         editor.setObjectName("renameEditor")
         editor.setPlaceholderText(self.tr("Conversation name"))
         return editor
+
+    def eventFilter(self, editor: QObject, event: QEvent) -> bool:
+        # Qt commits an Enter through a queued call; a click on another row or a list refresh
+        # in between closes the editor first, and the late commit then finds an editor the
+        # view no longer has (Qt warns, and the typed title is lost). Commit at once instead.
+        if (
+            isinstance(editor, QLineEdit)
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            self.commitData.emit(editor)
+            self.closeEditor.emit(editor, QStyledItemDelegate.EndEditHint.NoHint)
+            return True
+        return super().eventFilter(editor, event)
 
     def setEditorData(self, editor: QWidget, index: Index) -> None:
         # The shown text may be the "New chat" placeholder; edit the real title.

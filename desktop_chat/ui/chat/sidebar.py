@@ -62,6 +62,7 @@ class ConversationSidebar(QWidget):
         self._pending_delete: int | None = None
         self._restore_selection = False
         self._search_dialog: SearchDialog | None = None
+        self._refresh_pending = False
 
         self.new_button = QPushButton(self.tr("New chat"))
         self.new_button.setObjectName("newChatButton")
@@ -128,6 +129,7 @@ class ConversationSidebar(QWidget):
         self.list.itemChanged.connect(self._on_item_changed)
         self.list.customContextMenuRequested.connect(self._on_context_menu)
         self.delegate.menu_requested.connect(self._show_menu)
+        self.delegate.closeEditor.connect(self._on_editor_closed)
         self.list.installEventFilter(self)
         self.refresh()
 
@@ -145,7 +147,15 @@ class ConversationSidebar(QWidget):
 
     @Slot()
     def refresh(self) -> None:
-        """Reload from the store, keeping the selection and the scroll position."""
+        """Reload from the store, keeping the selection and the scroll position.
+
+        While a title is being renamed in place the reload waits for the editor to close:
+        clearing the list under an open editor dropped the typed title and made Qt warn
+        that the editor no longer belongs to the view."""
+        if self.list.state() == QAbstractItemView.State.EditingState:
+            self._refresh_pending = True
+            return
+        self._refresh_pending = False
         try:
             conversations = self.store.list_conversations()
         except StoreError:
@@ -246,6 +256,12 @@ class ConversationSidebar(QWidget):
         if item is not None:
             self.list.scrollToItem(item)
             self.list.editItem(item)
+
+    @Slot()
+    def _on_editor_closed(self) -> None:
+        if self._refresh_pending:
+            # Queued: the view leaves its editing state only after this signal returns.
+            QTimer.singleShot(0, self.refresh)
 
     @Slot(QListWidgetItem)
     def _on_item_changed(self, item: QListWidgetItem) -> None:

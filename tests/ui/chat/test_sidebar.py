@@ -154,6 +154,30 @@ def test_rename_inline_persists(qtbot, store, make_sidebar):
     assert rows(sidebar) == ["# Today", "new name"]
 
 
+def test_a_refresh_while_renaming_keeps_the_typed_title(qtbot, store, make_sidebar):
+    """A finished turn or a new chat refreshes the list; under an open editor that used to drop
+    the typed title (and Qt warned the editor no longer belonged to the view)."""
+    conversation = store.create_conversation("old name")
+    other = store.create_conversation("other")
+    sidebar = make_sidebar()
+    sidebar.run_command(conversation.id, "rename")
+    editor = sidebar.list.findChild(QLineEdit, "renameEditor")
+    assert editor is not None
+    editor.setText("typed before the refresh")
+    store.rename_conversation(other.id, "other, renamed elsewhere")
+    sidebar.refresh()
+    assert sidebar.list.findChild(QLineEdit, "renameEditor") is editor
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(
+        lambda: store.get_conversation(conversation.id).title == "typed before the refresh"
+    )
+    # The deferred refresh ran once the editor closed: the other chat's new title shows too.
+    qtbot.waitUntil(lambda: "other, renamed elsewhere" in rows(sidebar))
+    assert sorted(rows(sidebar)) == sorted(
+        ["# Today", "typed before the refresh", "other, renamed elsewhere"]
+    )
+
+
 def test_an_empty_rename_keeps_the_title(qtbot, store, make_sidebar):
     conversation = store.create_conversation("keep me")
     sidebar = make_sidebar()
