@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
-from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
@@ -24,31 +22,16 @@ from desktop_chat.models import fit, hub
 from desktop_chat.models.catalog import CatalogEntry, CatalogError, load_catalog
 from desktop_chat.models.download import DownloadError
 from desktop_chat.models.hub import HubError, HubModelFile, HubOffline, RepoSummary
+from desktop_chat.models.repo_files import RepoFiles, fetch_repo_files
 from desktop_chat.ui.models.format import fit_text, fit_tooltip, gigabytes, human_size
 from desktop_chat.ui.models.host import ModelsHost
+from desktop_chat.ui.models.token import ask_and_keep_token
 from desktop_chat.ui.shell.widgets import plain_label
 
 log = logging.getLogger(__name__)
 
 REPO_ROLE = Qt.ItemDataRole.UserRole
 PAGE_SIZE = 20
-
-
-@dataclass(frozen=True)
-class RepoFiles:
-    repo_id: str
-    files: list[HubModelFile]
-    labels: dict[str, fit.Fit]
-    recommended: str | None
-    ram_available: int
-
-
-def fetch_repo_files(repo_id: str) -> RepoFiles:
-    files = hub.list_gguf_files(repo_id)
-    budget = fit.current_budget(query_gpu=False)
-    labels = {f.filename: fit.fit_label(fit.estimate(f.size, 0), budget) for f in files}
-    best = fit.recommend(files, budget)
-    return RepoFiles(repo_id, files, labels, best.filename if best else None, budget.ram_available)
 
 
 def _stretch_first(tree: QTreeWidget) -> None:
@@ -390,38 +373,12 @@ class DiscoverTab(QWidget):
 
     @Slot()
     def edit_token(self, token: str | None = None) -> str:
-        """Ask for the Hub token (gated models); keep it in the system keyring where there is one.
+        """Ask for the Hub token (gated models); ``token`` skips the dialog (tests).
 
-        ``token`` skips the dialog (tests). Returns the sentence shown to the user.
-        """
-        if token is None:
-            from PySide6.QtWidgets import QInputDialog, QLineEdit
-
-            token, ok = QInputDialog.getText(
-                self,
-                self.tr("Hugging Face access token"),
-                self.tr("Token for gated models (leave empty to forget it):"),
-                QLineEdit.EchoMode.Password,
-            )
-            if not ok:
-                return ""
-        token = token.strip()
-        if hub.save_token(token or None):
-            message = (
-                self.tr("The token is kept in the system keyring.")
-                if token
-                else self.tr("The token was forgotten.")
-            )
-        elif token:
-            # No keyring here: the token lives only in this process, never in a plain file.
-            os.environ["HF_TOKEN"] = token
-            message = self.tr(
-                "There is no system keyring, so the token is used until you close the app."
-            )
-        else:
-            os.environ.pop("HF_TOKEN", None)
-            message = self.tr("The token was forgotten.")
-        self.host.banner.show_info(message)
+        Returns the sentence shown to the user."""
+        message = ask_and_keep_token(self, token)
+        if message:
+            self.host.banner.show_info(message)
         return message
 
     @Slot()

@@ -1,0 +1,25 @@
+"""A Hub repo's GGUF files with a will-it-fit label each and the recommended one (for Discover)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from desktop_chat.models import fit, hub
+from desktop_chat.models.hub import HubModelFile
+
+
+@dataclass(frozen=True)
+class RepoFiles:
+    repo_id: str
+    files: list[HubModelFile]
+    labels: dict[str, fit.Fit]
+    recommended: str | None
+    ram_available: int
+
+
+def fetch_repo_files(repo_id: str) -> RepoFiles:
+    files = hub.list_gguf_files(repo_id)
+    budget = fit.current_budget(query_gpu=False)
+    labels = {f.filename: fit.fit_label(fit.estimate(f.size, 0), budget) for f in files}
+    best = fit.recommend(files, budget)
+    return RepoFiles(repo_id, files, labels, best.filename if best else None, budget.ram_available)
