@@ -7,6 +7,7 @@ import re
 import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
@@ -98,8 +99,13 @@ def create_kb(
         shutil.rmtree(building, ignore_errors=True)
 
 
+# A build folder older than this was left by a process that was killed mid-create.
+ABANDONED_BUILD_S = 24 * 3600
+
+
 def _building_dir() -> Path:
     """A fresh hidden folder beside the knowledge bases (same disk, so the final move is a rename)."""
+    _sweep_abandoned_builds()
     try:
         return Path(tempfile.mkdtemp(prefix=".building-", dir=paths.kb_dir()))
     except OSError as exc:
@@ -107,6 +113,18 @@ def _building_dir() -> Path:
             f"The knowledge base folder cannot be written ({os_error_reason(exc)}). Free some "
             "disk space or check the folder's permissions."
         ) from exc
+
+
+def _sweep_abandoned_builds() -> None:
+    """Remove build folders that a killed create left behind (never a recent one: another
+    process may be building right now)."""
+    cutoff = time.time() - ABANDONED_BUILD_S
+    for folder in paths.kb_dir().glob(".building-*"):
+        try:
+            if folder.is_dir() and folder.stat().st_mtime < cutoff:
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            continue
 
 
 def _side_files(file: Path) -> list[Path]:

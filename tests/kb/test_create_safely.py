@@ -96,3 +96,22 @@ def test_a_damaged_file_still_says_damaged(tmp_path: Path) -> None:
     bad.write_bytes(b"this is not a database at all" * 100)
     with pytest.raises(KbError, match="is damaged"):
         KnowledgeBase(bad)
+
+
+def test_a_build_folder_left_by_a_killed_create_is_swept_later(docs: Path) -> None:
+    """SIGKILL mid-create leaves a hidden build folder; the next create removes an old one and
+    never a recent one (another process may be building it right now)."""
+    import os
+    import time
+
+    old = paths.kb_dir() / ".building-old"
+    recent = paths.kb_dir() / ".building-recent"
+    for folder in (old, recent):
+        folder.mkdir(parents=True)
+        (folder / "x.sqlite3").write_bytes(b"half")
+    stale = time.time() - library.ABANDONED_BUILD_S - 60
+    os.utime(old, (stale, stale))
+    library.create_kb("faq", [docs])
+    assert not old.exists()
+    assert recent.exists()
+    assert library.list_kbs() == ["faq"]

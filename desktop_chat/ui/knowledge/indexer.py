@@ -129,15 +129,10 @@ class KbIndexer(QObject):
                     'A knowledge base called "{name}" already exists: choose another name.'
                 ).format(name=job.name)
             )
-        try:
-            report = library.create_kb(job.name, job.paths, progress, job.cancel)
-        except BaseException:
-            library.delete_kb(job.name)
-            raise
-        if report.cancelled:
-            # A half-built knowledge base would look complete in the list: drop it.
-            library.delete_kb(job.name)
-        return report
+        # create_kb builds under a hidden name and leaves nothing behind on an error or a
+        # cancel; deleting by name here could remove a knowledge base another create (the
+        # CLI, say) finished meanwhile.
+        return library.create_kb(job.name, job.paths, progress, job.cancel)
 
     # -- results, on the GUI thread --------------------------------------------------------
     def _end_job(self) -> _Job:
