@@ -65,9 +65,8 @@ def test_a_read_only_data_folder_is_a_sentence_and_stops_the_engine(qtbot, qapp,
 
 def test_run_gui_shows_the_sentence_and_exits_with_1(qtbot, qapp, read_only_data, monkeypatch):
     shown: list[str] = []
-    monkeypatch.setattr(
-        app_module.QMessageBox, "critical", lambda _parent, _title, text: shown.append(text)
-    )
+    # The modal dialog (plain text, ui/shell/widgets.show_error) would block the test.
+    monkeypatch.setattr(app_module, "show_error", lambda _parent, _title, text: shown.append(text))
     assert app_module.run_gui([]) == 1
     assert len(shown) == 1 and shown[0].startswith("Desktop Chat cannot start: ")
 
