@@ -195,6 +195,8 @@ class DesktopChat(QObject):
         if request_id != self.client.loading_id and self.client.model is not info:
             return
         self.chat.show_model_ready(info)
+        if info.format_note:
+            self.chat.banner.show_info(info.format_note)
         self.models.set_current(info.path)
         self.settings_pane.set_model(info.path)
         if self.settings.app.current_model != str(info.path):

@@ -70,6 +70,9 @@ class ModelInfo:
     gpu_offload_supported: bool
     n_gpu_layers: int
     load_seconds: float = 0.0
+    # A sentence for the user when the model's own template could not be used (broken, or
+    # over the render limits) and a fallback format was chosen; empty otherwise.
+    format_note: str = ""
 
 
 @dataclass

@@ -150,6 +150,7 @@ class EngineWorker(QObject):
             gpu_offload_supported=gpu_ok,
             n_gpu_layers=n_gpu_layers,
             load_seconds=seconds,
+            format_note=fmt.note,
         )
         log.info("loaded %s: %s", params.path, self._info)
         return self._info

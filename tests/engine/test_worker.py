@@ -186,6 +186,8 @@ def test_a_hostile_template_falls_back_and_another_model_loads_after(
     assert client.model.chat_format == "chatml"
     notes = [r.getMessage() for r in caplog.records if "chat template is broken" in r.getMessage()]
     assert len(notes) == 1 and "was stopped" in notes[0], notes
+    # The same sentence reaches the window (app.py shows it in the chat's banner).
+    assert "chat template is broken" in client.model.format_note
     recorder = Recorder(client)
     request_id = client.generate(ask("Say hi.", max_tokens=8))
     wait_terminal(qtbot, recorder, request_id)
@@ -193,3 +195,4 @@ def test_a_hostile_template_falls_back_and_another_model_loads_after(
     load(qtbot, client, smollm_path)
     assert client.model is not None and client.model.path == smollm_path
     assert client.model.template_source == "gguf"
+    assert client.model.format_note == ""

@@ -139,3 +139,15 @@ def test_history_held_by_another_copy_still_starts_and_loses_nothing(qtbot, qapp
     finally:
         blocker.rollback()
         blocker.close()
+
+
+def test_a_model_whose_template_is_refused_says_so_in_the_window(
+    qtbot, desktop_app, smollm_path, tmp_path
+):
+    """The fallback used to be written only to the log: the user saw odd answers and no why."""
+    from tests.engine.gguf_template import with_chat_template
+
+    broken = with_chat_template(smollm_path, tmp_path / "broken.gguf", "{% for x in %}")
+    with qtbot.waitSignal(desktop_app.client.model_loaded, timeout=180_000):
+        desktop_app.load_model(broken)
+    qtbot.waitUntil(lambda: "chat template is broken" in desktop_app.chat.banner.text)
