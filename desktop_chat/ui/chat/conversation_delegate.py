@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import (
     QAbstractItemModel,
     QEvent,
@@ -27,6 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_chat.ui.shell.widgets import plain_tooltip
+
 ID_ROLE = Qt.ItemDataRole.UserRole
 TITLE_ROLE = Qt.ItemDataRole.UserRole + 1
 PINNED_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -43,10 +43,7 @@ def is_conversation(index: Index) -> bool:
 
 
 def tooltip(title: str) -> str:
-    # Tooltips guess whether text is HTML; always escaped rich text shows a title as typed.
-    if len(title) > TOOLTIP_TITLE_CHARS:
-        title = title[:TOOLTIP_TITLE_CHARS] + "…"
-    return f"<p>{html.escape(title)}</p>" if title else ""
+    return plain_tooltip(title, TOOLTIP_TITLE_CHARS)
 
 
 class ConversationDelegate(QStyledItemDelegate):

@@ -29,7 +29,7 @@ from desktop_chat.kb.index import IndexReport, KbError, KbStats, Passage
 from desktop_chat.kb.ingest import SUPPORTED_SUFFIXES, pdf_supported
 from desktop_chat.ui.knowledge.indexer import KbIndexer
 from desktop_chat.ui.shell.banner import Banner
-from desktop_chat.ui.shell.widgets import ask_yes_no, plain_label
+from desktop_chat.ui.shell.widgets import ask_yes_no, plain_label, plain_tooltip
 
 log = logging.getLogger(__name__)
 
@@ -180,7 +180,7 @@ class KnowledgePane(QWidget):
                 stats = self._stats(name)
             except (KbError, sqlite3.Error) as exc:
                 item.setText(1, "—")
-                item.setToolTip(0, str(exc))
+                item.setToolTip(0, plain_tooltip(str(exc)))
             else:
                 item.setText(1, str(stats.documents))
                 item.setText(2, str(stats.passages))

@@ -26,7 +26,7 @@ from desktop_chat.models.repo_files import RepoFiles, fetch_repo_files
 from desktop_chat.ui.models.format import fit_text, fit_tooltip, gigabytes, human_size
 from desktop_chat.ui.models.host import ModelsHost
 from desktop_chat.ui.models.token import ask_and_keep_token
-from desktop_chat.ui.shell.widgets import plain_label
+from desktop_chat.ui.shell.widgets import plain_label, plain_tooltip
 
 log = logging.getLogger(__name__)
 
@@ -175,7 +175,7 @@ class DiscoverTab(QWidget):
                 ]
             )
             item.setData(0, REPO_ROLE, entry.repo_id)
-            item.setToolTip(0, entry.description)
+            item.setToolTip(0, plain_tooltip(entry.description))
             item.setToolTip(4, fit_tooltip(label))
             self.catalog_group.addChild(item)
             self._catalog[entry.repo_id] = entry

@@ -18,7 +18,7 @@ from desktop_chat.models.download import Progress
 from desktop_chat.models.download_queue import DownloadJob, JobState
 from desktop_chat.ui.models.download_adapter import DownloadQueueAdapter
 from desktop_chat.ui.models.format import human_size, speed_text, time_left
-from desktop_chat.ui.shell.widgets import plain_label
+from desktop_chat.ui.shell.widgets import plain_label, plain_tooltip
 
 ACTIVE = (JobState.QUEUED, JobState.RUNNING)
 
@@ -162,7 +162,7 @@ class DownloadsTab(QWidget):
 
     def _add_row(self, job: DownloadJob) -> QTreeWidgetItem:
         item = QTreeWidgetItem([job.name])
-        item.setToolTip(0, f"{job.repo_id or ''}\n{job.url}".strip())
+        item.setToolTip(0, plain_tooltip(f"{job.repo_id or ''}\n{job.url}".strip()))
         self.tree.addTopLevelItem(item)
         bar = QProgressBar()
         bar.setRange(0, 100)
@@ -181,7 +181,7 @@ class DownloadsTab(QWidget):
         item.takeChildren()
         if error:
             child = QTreeWidgetItem([error])
-            child.setToolTip(0, error)
+            child.setToolTip(0, plain_tooltip(error))
             item.addChild(child)
             child.setFirstColumnSpanned(True)
             item.setExpanded(True)

@@ -26,7 +26,7 @@ from desktop_chat.models.gguf_info import GGUFInfo, InvalidModelFile
 from desktop_chat.models.library import LibraryError, ModelEntry, Source
 from desktop_chat.ui.models.format import fit_text, fit_tooltip, gigabytes, human_size
 from desktop_chat.ui.models.host import ModelsHost
-from desktop_chat.ui.shell.widgets import plain_label
+from desktop_chat.ui.shell.widgets import plain_label, plain_tooltip
 
 log = logging.getLogger(__name__)
 
@@ -191,7 +191,7 @@ class LocalTab(QWidget):
             self.entries[entry.path] = entry
             item = QTreeWidgetItem(self._row_texts(entry, label))
             item.setData(0, PATH_ROLE, str(entry.path))
-            item.setToolTip(0, str(entry.path))
+            item.setToolTip(0, plain_tooltip(str(entry.path)))
             item.setToolTip(7, fit_tooltip(label))
             if entry.path == self.current:
                 font = QFont(item.font(0))

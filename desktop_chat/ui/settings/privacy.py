@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from desktop_chat import paths
 from desktop_chat.tasks import TaskRunner
-from desktop_chat.ui.shell.widgets import plain_label
+from desktop_chat.ui.shell.widgets import plain_label, plain_tooltip
 
 log = logging.getLogger(__name__)
 
@@ -140,7 +140,7 @@ class PrivacyPage(QWidget):
         for row, (name, path) in enumerate(self.locations.items()):
             self.table.setItem(row, 0, QTableWidgetItem(self._title(name)))
             where = QTableWidgetItem(str(path))
-            where.setToolTip(str(path))
+            where.setToolTip(plain_tooltip(str(path)))
             self.table.setItem(row, 1, where)
             size = self.sizes.get(name)
             text = human_size(size) if size is not None else self.tr("counting…")

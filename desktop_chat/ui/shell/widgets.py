@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
@@ -17,6 +19,20 @@ def plain_label(text: str = "", parent: QWidget | None = None) -> QLabel:
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setText(text)
     return label
+
+
+TOOLTIP_CHARS = 1000
+
+
+def plain_tooltip(text: str, limit: int = TOOLTIP_CHARS) -> str:
+    """Tooltip text that shows as typed: Qt guesses whether a tooltip is HTML, so a file name
+    or an error holding ``<img src=…>`` would be rendered (and the image loaded). Always
+    escaped rich text, cut at ``limit`` characters, line breaks kept."""
+    if not text:
+        return ""
+    if len(text) > limit:
+        text = text[:limit] + "…"
+    return "<p>" + html.escape(text).replace("\n", "<br>") + "</p>"
 
 
 def ask_yes_no(parent: QWidget | None, title: str, text: str) -> bool:

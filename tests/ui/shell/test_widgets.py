@@ -54,3 +54,35 @@ def test_yes_no_question_shows_its_text_plain(qtbot) -> None:
     QTimer.singleShot(0, answer)
     assert ask_yes_no(None, "Delete", HOSTILE) is True
     assert seen == [Qt.TextFormat.PlainText]
+
+
+def test_plain_tooltip_escapes_cuts_and_keeps_lines(qtbot) -> None:
+    from PySide6.QtGui import QTextDocument
+
+    from desktop_chat.ui.shell.widgets import plain_tooltip
+
+    shown = plain_tooltip(HOSTILE + "\nsecond line")
+    document = QTextDocument()
+    document.setHtml(shown)  # how Qt renders a tooltip it takes for rich text
+    assert document.toPlainText() == HOSTILE + "\nsecond line"
+    assert plain_tooltip("x" * 50, limit=10) == "<p>" + "x" * 10 + "…</p>"
+    assert plain_tooltip("") == ""
+
+
+def test_file_names_in_model_tooltips_are_escaped(qtbot, desktop_app, tmp_path, smollm_path):
+    import shutil
+
+    from desktop_chat import paths
+
+    hostile = paths.models_dir() / "<img src=dev-zero>.gguf"
+    shutil.copy(smollm_path, hostile)
+    local = desktop_app.models.local
+    local.refresh()
+    qtbot.waitUntil(
+        lambda: any(
+            "dev-zero" in local.tree.topLevelItem(i).toolTip(0)
+            for i in range(local.tree.topLevelItemCount())
+        )
+    )
+    tips = [local.tree.topLevelItem(i).toolTip(0) for i in range(local.tree.topLevelItemCount())]
+    assert any("&lt;img src=dev-zero&gt;" in tip for tip in tips), tips
