@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 import time
@@ -39,10 +40,13 @@ def move_aside(path: Path, label: str = "corrupt") -> Path:
     return target
 
 
+def is_disk_full(exc: OSError) -> bool:
+    """No space left, or the user's disk quota used up: freeing space is the way forward."""
+    return exc.errno in (errno.ENOSPC, errno.EDQUOT)
+
+
 def os_error_reason(exc: OSError) -> str:
     """A few words for why a file operation failed, fit for a sentence ("the disk is full")."""
-    import errno
-
     known = {
         errno.ENOSPC: "the disk is full",
         errno.EDQUOT: "the disk quota is used up",

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import errno
 import functools
 import logging
 import sys
 from collections.abc import Callable
 
 from desktop_chat import settings
-from desktop_chat.fsutil import os_error_reason
+from desktop_chat.fsutil import is_disk_full, os_error_reason
 from desktop_chat.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -31,7 +30,7 @@ def file_error(
 def _hint(exc: OSError) -> str:
     if isinstance(exc, (FileNotFoundError, NotADirectoryError, IsADirectoryError)):
         return "Check the path and try again."
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+    if is_disk_full(exc):
         return "Free some disk space and try again."
     return "Check the folder's permissions and free disk space, then try again."
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import http.client
 import logging
@@ -17,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path, PurePosixPath
+
+from desktop_chat.fsutil import is_disk_full
 
 log = logging.getLogger(__name__)
 
@@ -328,7 +329,7 @@ def _fetch(
                     if total is not None and done > total:
                         raise _Restart
         except OSError as exc:
-            if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            if is_disk_full(exc):
                 raise DiskFull(
                     f"The disk is full. {done:,} bytes of {part.name.removesuffix('.part')} are "
                     "kept; free some space and resume the download."

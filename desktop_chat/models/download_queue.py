@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import json
 import logging
 import threading
@@ -14,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_chat import paths
-from desktop_chat.fsutil import atomic_write_text, load_json_bounded, move_aside
+from desktop_chat.fsutil import atomic_write_text, is_disk_full, load_json_bounded, move_aside
 from desktop_chat.models.download import (
     DownloadError,
     Outcome,
@@ -324,7 +323,7 @@ class DownloadQueue:
 
 
 def _os_error_sentence(job: DownloadJob, exc: OSError) -> str:
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+    if is_disk_full(exc):
         return (
             f"The disk is full, so the download of {job.name} stopped. What was downloaded is "
             "kept; free some space and resume the download."
