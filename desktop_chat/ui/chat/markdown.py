@@ -31,6 +31,9 @@ GUESS_CHARS = 1_000
 # source (a path, /dev/zero, a FIFO, http) becomes a link the user can choose to follow.
 DATA_IMAGE_CHARS = 256 * 1024
 _DATA_IMAGE = re.compile(r"data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=]*\Z", re.IGNORECASE)
+# A grounded answer cites its passages as [1], [2]: each marker becomes a cite: link.
+CITE_SCHEME = "cite"
+_CITE_MARK = re.compile(r"\[(\d{1,3})\]")
 
 
 # markdown-it stops at 20 levels of nested blocks and silently drops what lies deeper, so a
@@ -135,10 +138,31 @@ def _md(theme: str) -> MarkdownIt:
             return f'<img src="{html.escape(src)}" alt="{html.escape(alt)}" />'
         return f'<a href="{html.escape(src)}">{html.escape(_image_link_text(alt))}</a>'
 
+    def text(_renderer, tokens, idx, options, env):  # type: ignore[no-untyped-def]
+        escaped = html.escape(tokens[idx].content, quote=False)
+        if "[" not in escaped or _inside_link(tokens, idx):
+            return escaped
+        return _CITE_MARK.sub(_cite_link, escaped)
+
+    md.add_render_rule("text", text)
     md.add_render_rule("fence", fence)
     md.add_render_rule("code_block", fence)
     md.add_render_rule("image", image)
     return md
+
+
+def _cite_link(match: re.Match[str]) -> str:
+    return f'<a href="{CITE_SCHEME}:{int(match.group(1))}">[{match.group(1)}]</a>'
+
+
+def _inside_link(tokens: list, idx: int) -> bool:  # type: ignore[type-arg]
+    # A nested <a> would break the outer link: a marker inside link text stays text.
+    for token in reversed(tokens[:idx]):
+        if token.type == "link_close":
+            return False
+        if token.type == "link_open":
+            return True
+    return False
 
 
 @lru_cache(maxsize=4)

@@ -32,7 +32,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QFrame, QMessageBox, QSizePolicy, QTextBrowser, QWidget
 
-from desktop_chat.ui.chat.markdown import is_inline_image
+from desktop_chat.ui.chat.markdown import CITE_SCHEME, is_inline_image
 
 log = logging.getLogger(__name__)
 
@@ -133,6 +133,7 @@ class DocumentBody(QTextBrowser):
     """
 
     link_hovered = Signal(str)
+    citation_clicked = Signal(int)  # the n of a [n] marker (a cite:n link) in the answer
     written = Signal()  # every queued plain text has reached the document
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -247,6 +248,10 @@ class DocumentBody(QTextBrowser):
     # -- links ---------------------------------------------------------------------------
     @Slot(QUrl)
     def _on_hovered(self, url: QUrl) -> None:
+        if url.scheme() == CITE_SCHEME:
+            self.setToolTip(QCoreApplication.translate("MessageBody", "Show this source"))
+            self.link_hovered.emit("")
+            return
         target = shown_target(url) if url.isValid() and not url.isEmpty() else ""
         # Escaped inside <p> so the tooltip shows the target as-is, never as markup.
         self.setToolTip(f"<p>{html.escape(target[:SHOWN_TARGET_CHARS])}</p>" if target else "")
@@ -254,6 +259,11 @@ class DocumentBody(QTextBrowser):
 
     @Slot(QUrl)
     def _on_clicked(self, url: QUrl) -> None:
+        if url.scheme() == CITE_SCHEME:
+            number = url.path()
+            if number.isdigit():
+                self.citation_clicked.emit(int(number))
+            return
         follow_link(self.window(), url)
 
     # -- size ----------------------------------------------------------------------------

@@ -105,6 +105,7 @@ class MessageView(QFrame):
     copy_requested = Signal(str)
     action_requested = Signal(str, object)  # action name, message view
     link_hovered = Signal(str)  # the target under the pointer, "" when it leaves a link
+    citation_clicked = Signal(int)  # a [n] marker in the answer was clicked: passage n (1-based)
 
     def __init__(
         self,
@@ -156,11 +157,13 @@ class MessageView(QFrame):
         self.body = DocumentBody(self.body_box)
         self.body.setObjectName("messageBody")
         self.body.link_hovered.connect(self.link_hovered)
+        self.body.citation_clicked.connect(self.citation_clicked)
         box.addWidget(self.body)
         self.stream_body: StreamingBody | None = None
         if streaming:
             self.stream_body = StreamingBody(self.body_box)
             self.stream_body.link_hovered.connect(self.link_hovered)
+            self.stream_body.citation_clicked.connect(self.citation_clicked)
             self.stream_body.set_plain(text)
             self.body.hide()
             box.addWidget(self.stream_body)

@@ -85,3 +85,12 @@ def test_deep_nesting_keeps_every_word() -> None:
     assert "<blockquote>" in to_html("> > > shallow")  # ordinary nesting still renders
     for text in ("[" * 10_000, "*" * 10_000 + "x" + "*" * 10_000, "`" * 10_000):
         assert to_html(text)
+
+
+def test_citation_markers_become_cite_links_outside_code_and_links() -> None:
+    html = to_html("Refunds take 5 days [1][2]. See [the docs [3]](https://x.org) and `[4]`.")
+    assert '<a href="cite:1">[1]</a><a href="cite:2">[2]</a>' in html
+    assert "cite:3" not in html and "docs [3]</a>" in html
+    assert "cite:4" not in html and "<code>[4]</code>" in html
+    assert "cite:" not in to_html("```\n[5]\n```")
+    assert "cite:" not in to_html("an array [1, 2] and a[10000]")

@@ -173,6 +173,16 @@ def test_a_local_image_link_asks_before_opening(qtbot, message, links):
     assert links["asked"] == ["/etc/passwd"] and links["opened"] == []
 
 
+def test_a_citation_marker_emits_its_number_and_opens_nothing(qtbot, message, links):
+    view = message("assistant", "Refunds take five days [2].")
+    with qtbot.waitSignal(view.citation_clicked) as clicked:
+        qtbot.mouseClick(
+            view.body.viewport(), Qt.MouseButton.LeftButton, pos=anchor_point(view.body, "[2]")
+        )
+    assert clicked.args == [2]
+    assert links["asked"] == [] and links["opened"] == []
+
+
 def test_script_links_are_not_links_at_all(qtbot, message, links):
     view = message("assistant", "[x](javascript:alert(1)) [y](file:///etc/passwd)")
     assert "href" not in view.body.text()
