@@ -258,3 +258,36 @@ class Backend:
     def raw_llama(self) -> llama_cpp.Llama:
         """For the benchmark's baseline only: the same model driven without our engine."""
         return self._require()
+
+
+def build_info() -> dict[str, Any]:
+    """This llama.cpp build for the About dialog: version, backends (CPU, CUDA, Metal …), CPU
+    features, and the raw ``llama_print_system_info`` line."""
+    try:
+        raw = llama_cpp.llama_print_system_info()
+        system = (raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)).strip()
+    except Exception:  # a build without the symbol: the rest is still worth showing
+        system = ""
+    backends: list[str] = []
+    features: list[str] = []
+    backend = ""
+    # "CPU : SSE3 = 1 | AVX2 = 1 | CUDA : ARCHS = 890 | …": a "NAME : " starts each backend.
+    for part in system.split("|"):
+        name, colon, rest = part.partition(" : ")
+        if colon:
+            backend = name.strip()
+            backends.append(backend)
+            part = rest
+        key, _, value = part.partition("=")
+        if backend == "CPU" and value.strip() == "1":
+            features.append(key.strip())
+    gpu = gpu_offload_supported()
+    if gpu and backends == ["CPU"]:
+        backends.append("GPU")  # offload compiled in, but the line names no backend
+    return {
+        "llama_cpp_version": llama_cpp_version(),
+        "gpu_offload": gpu,
+        "backends": backends or ["CPU"],
+        "cpu_features": features,
+        "system_info": system,
+    }
