@@ -294,12 +294,43 @@ class AppSettings:
     )
 
 
+@dataclass(frozen=True)
+class RemoteSettings:
+    connect_timeout_s: float = setting(
+        10.0,
+        label="Connect timeout",
+        help="How long to wait for a remote engine to accept the connection.",
+        min=1.0,
+        max=300.0,
+        unit="s",
+    )
+    stall_timeout_s: float = setting(
+        60.0,
+        label="Stall timeout",
+        help="A remote answer that sends nothing for this long is stopped (what arrived is "
+        "kept). An endpoint's own timeout wins.",
+        min=1.0,
+        max=3600.0,
+        unit="s",
+    )
+    default_context: int = setting(
+        4096,
+        label="Remote context size",
+        help="The context size assumed for a remote model when its server does not say it and "
+        "the endpoint sets none.",
+        min=256,
+        max=1048576,
+        unit="tokens",
+    )
+
+
 SECTIONS: Mapping[str, builtins.type[Any]] = MappingProxyType(
     {
         "inference": InferenceSettings,
         "generation": GenerationSettings,
         "appearance": AppearanceSettings,
         "app": AppSettings,
+        "remote": RemoteSettings,
     }
 )
 
@@ -312,6 +343,7 @@ class Settings:
     generation: GenerationSettings = dataclasses.field(default_factory=GenerationSettings)
     appearance: AppearanceSettings = dataclasses.field(default_factory=AppearanceSettings)
     app: AppSettings = dataclasses.field(default_factory=AppSettings)
+    remote: RemoteSettings = dataclasses.field(default_factory=RemoteSettings)
     # Read-only mappings; hash=False keeps Settings hashable by its sections.
     per_model: Mapping[str, Mapping[str, Any]] = dataclasses.field(
         default_factory=lambda: MappingProxyType({}), hash=False

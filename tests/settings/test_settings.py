@@ -51,6 +51,9 @@ NON_DEFAULT: dict[str, Any] = {
     "app.current_model": "/models/SmolLM2-135M-Instruct.Q4_1.gguf",
     "app.context_policy": "ask",
     "app.last_profile": "shop demo",
+    "remote.connect_timeout_s": 5.0,
+    "remote.stall_timeout_s": 120.0,
+    "remote.default_context": 8192,
 }
 
 

@@ -1,0 +1,77 @@
+"""A tiny OpenAI-compatible server whose faults are chosen by the model name in the request.
+
+``python -m tests.fakes.fake_openai PORT``. Models: ``ok`` answers "Hello there" in pieces;
+``status-NNN`` answers that HTTP status with an OpenAI error object (429 with Retry-After);
+``stall`` sends the headers and then nothing; ``cut`` streams two pieces and drops the
+connection; ``slow`` sends a piece every 50 ms for a long time. ``/v1/models`` lists them,
+``ok`` with vLLM's ``max_model_len``. A key ``secret`` is required when the model is ``auth``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, StreamingResponse
+from starlette.routing import Route
+
+
+def _chunk(text: str, finish: str | None = None) -> str:
+    choice = {"index": 0, "delta": {"content": text} if text else {}, "finish_reason": finish}
+    return "data: " + json.dumps({"object": "chat.completion.chunk", "choices": [choice]}) + "\n\n"
+
+
+async def models(_request: Request) -> JSONResponse:
+    names = ["ok", "stall", "cut", "slow", "auth", "status-404", "status-429", "status-500"]
+    data = [{"id": n, "object": "model"} for n in names]
+    data[0]["max_model_len"] = 3072
+    return JSONResponse({"object": "list", "data": data})
+
+
+async def chat(request: Request) -> object:
+    body = await request.json()
+    model = str(body.get("model", ""))
+    if model.startswith("status-"):
+        status = int(model.removeprefix("status-"))
+        headers = {"Retry-After": "7"} if status == 429 else {}
+        error = {"message": f"fake error {status}", "type": "fake", "code": status}
+        return JSONResponse({"error": error}, status_code=status, headers=headers)
+    if model == "auth" and request.headers.get("authorization") != "Bearer secret":
+        return JSONResponse({"error": {"message": "Invalid API key"}}, status_code=401)
+
+    async def stream():
+        if model == "stall":
+            yield ": waiting\n\n"
+            await asyncio.sleep(3600)
+        if model == "cut":
+            yield _chunk("Partial ")
+            yield _chunk("answer")
+            await asyncio.sleep(0.05)
+            raise RuntimeError("the fake drops the connection")
+        if model == "slow":
+            for i in range(100_000):
+                yield _chunk(f"w{i} ")
+                await asyncio.sleep(0.05)
+        for piece in ("Hello", " there"):
+            yield _chunk(piece)
+        yield _chunk("", "stop")
+        usage = {"prompt_tokens": 5, "completion_tokens": 2, "total_tokens": 7}
+        yield "data: " + json.dumps({"choices": [], "usage": usage}) + "\n\n"
+        yield "data: [DONE]\n\n"
+
+    return StreamingResponse(stream(), media_type="text/event-stream")
+
+
+app = Starlette(
+    routes=[
+        Route("/v1/models", models),
+        Route("/v1/chat/completions", chat, methods=["POST"]),
+    ]
+)
+
+if __name__ == "__main__":
+    uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
