@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from desktop_chat import settings as settings_mod
 from desktop_chat.chat.lookups import PendingTurn, TurnLookups
 from desktop_chat.chat.profiles import Profile
+from desktop_chat.chat.quoting import quote_answer
 from desktop_chat.chat.streams import LiveAnswers
 from desktop_chat.chat.turns import Turn, build_turn, needs_grounding
 from desktop_chat.engine.client import EngineClient
@@ -274,6 +275,7 @@ class Answering(QObject):
         stream = self.answers.finish(request_id, stats)
         if stream is None:
             return
+        quote_answer(self.store, stream.message_id)  # before the reload that shows it
         if request_id == self.request_id:
             self.request_id = 0
             self.stream_ended.emit(stream.text)

@@ -377,6 +377,19 @@ def find_quotes(answer: str, passages: Sequence[str]) -> QuoteResult:
     )
 
 
+def closest_sentence(answer: str, passage: str) -> list[tuple[int, int]]:
+    """The one sentence of ``passage`` sharing most words and figures with ``answer`` (none
+    when nothing at all is shared)."""
+    text = _MARKER.sub(" ", answer)
+    terms, figures = _terms(text), _figures(text)
+    best: tuple[float, tuple[int, int]] | None = None
+    for span in split_sentences(passage):
+        score = _score(terms, figures, passage[span[0] : span[1]], 1)
+        if score > 0 and (best is None or score > best[0]):
+            best = (score, span)
+    return [best[1]] if best else []
+
+
 def annotate(
     answer: str, citations: Sequence[Mapping[str, Any]], shown: Sequence[int]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -385,6 +398,11 @@ def annotate(
     the ones the reader sees, so every figure not flagged can be found in them."""
     texts = [str(c.get("text") or "") for c in citations]
     result = find_quotes(answer, texts)
+    for index in shown:
+        if 0 <= index < len(texts) and not result.quotes[index]:
+            # Shown as a source of this answer, yet no sentence matched one of the answer's
+            # sentences well: the sentence closest to the whole answer is what it drew on.
+            result.quotes[index] = closest_sentence(answer, texts[index])
     annotated = [
         {**dict(c), "number": i + 1, "quotes": [list(span) for span in result.quotes[i]]}
         for i, c in enumerate(citations)

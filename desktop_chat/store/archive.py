@@ -41,13 +41,41 @@ def _conversation_dict(conversation: Conversation, messages: list[Message]) -> d
     return data
 
 
+def _quoted(citation: dict[str, Any]) -> list[str]:
+    """The sentences the answer relies on (stored spans), else nothing."""
+    text = str(citation.get("text", ""))
+    spans = citation.get("quotes")
+    quotes = []
+    for span in spans if isinstance(spans, list) else []:
+        if (
+            isinstance(span, list)
+            and len(span) == 2
+            and all(isinstance(v, int) for v in span)
+            and 0 <= span[0] < span[1] <= len(text)
+        ):
+            quotes.append(" ".join(text[span[0] : span[1]].split()))
+    return quotes
+
+
 def _citation_line(number: int, citation: dict[str, Any]) -> str:
     source = citation.get("title") or citation.get("source") or citation.get("document") or ""
+    number = citation.get("number", number) if isinstance(citation.get("number"), int) else number
     text = " ".join(str(citation.get("text", "")).split())
     parts = [str(source)] if source else []
-    if text:
+    quotes = _quoted(citation)
+    if quotes:
+        parts.append(" … ".join(f"“{quote}”" for quote in quotes))
+    elif text:
         parts.append(f"“{text[:200]}”")
     return f"{number}. " + (" — ".join(parts) or json.dumps(citation, ensure_ascii=False))
+
+
+def _unsupported_lines(message: Message) -> list[str]:
+    claims = message.metadata.get("unsupported")
+    texts = (
+        [c.get("text") for c in claims if isinstance(c, dict)] if isinstance(claims, list) else []
+    )
+    return [f"- {t} — not found in the sources" for t in texts if isinstance(t, str) and t]
 
 
 def _markdown(conversation: Conversation, thread: list[Message], branched: set[int]) -> str:
@@ -67,6 +95,9 @@ def _markdown(conversation: Conversation, thread: list[Message], branched: set[i
             lines += ["Sources:", ""]
             lines += [_citation_line(n, c) for n, c in enumerate(message.citations, 1)]
             lines.append("")
+        unsupported = _unsupported_lines(message)
+        if unsupported:
+            lines += [*unsupported, ""]
     return "\n".join(lines)
 
 

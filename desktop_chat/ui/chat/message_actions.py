@@ -43,7 +43,8 @@ class MessageActions(QObject):
             if shown:
                 from desktop_chat.ui.chat.citations import CitationsView
 
-                view.layout().insertWidget(2, CitationsView(shown, view))
+                unsupported = message.metadata.get("unsupported") or ()
+                view.layout().insertWidget(2, CitationsView(shown, view, unsupported))
         view.add_action(self.tr("Delete"), "delete")
         siblings = self.controller.siblings(message.id)
         if siblings is not None and siblings.count > 1:

@@ -7,7 +7,12 @@ from PySide6.QtCore import Qt
 
 from desktop_chat.kb import library
 from desktop_chat.kb.index import KnowledgeBase, Passage
-from desktop_chat.ui.chat.citations import CITATION_KEYS, CitationsView, passages_to_dicts
+from desktop_chat.ui.chat.citations import (
+    CITATION_KEYS,
+    HIGHLIGHT,
+    CitationsView,
+    passages_to_dicts,
+)
 
 # The offscreen platform says this whenever a top-level widget is shown; it is not ours.
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
@@ -97,3 +102,101 @@ def test_passages_to_dicts_gives_the_stored_form(qtbot, tmp_path):
     assert [Passage(**d) for d in dicts] == passages
     view = make(qtbot, dicts)
     assert view.buttons[0].text().startswith("[1] Returns and refunds › ")
+
+
+QUOTED = {
+    **REFUND,
+    "text": "Refunds are processed in 5–7 business days. Store credit is issued at once.",
+    "number": 2,
+    "quotes": [[0, 43]],
+}
+
+
+def test_stored_numbers_label_the_links_and_quotes_are_highlighted(qtbot):
+    view = make(qtbot, [QUOTED])
+    assert view.buttons[0].text() == "[2] Returns › Refund times"
+    view.show_passage(0)
+    assert view.highlighted == ["Refunds are processed in 5–7 business days."]
+    shown = view.detail_label.text()
+    background, _text = HIGHLIGHT["light"]
+    assert f'background-color:{background}; color:{_text}">Refunds are processed' in shown
+    assert "days.</span> Store credit" in shown
+
+
+def test_quotes_are_highlighted_in_the_dark_theme_colours(qtbot):
+    from desktop_chat.ui.shell import theme
+
+    view = CitationsView([QUOTED])
+    qtbot.addWidget(view)
+    view.setStyleSheet(theme.style_sheet("dark"))
+    view.show()
+    view.show_passage(0)
+    assert HIGHLIGHT["dark"][0] in view.detail_label.text()
+    view.setStyleSheet(theme.style_sheet("light"))  # re-rendered while open
+    assert HIGHLIGHT["light"][0] in view.detail_label.text()
+
+
+def test_bad_stored_quote_spans_are_ignored(qtbot):
+    junk = {**QUOTED, "quotes": [[50, 10], [0, 9999], "x", [True, 3], [0, 7], [5, 12]]}
+    view = make(qtbot, [junk])
+    view.show_passage(0)
+    assert view.highlighted == ["Refunds are "]
+
+
+def test_unsupported_figures_are_listed_under_the_sources(qtbot):
+    view = CitationsView([QUOTED], unsupported=[{"text": "24 hours", "start": 13, "end": 21}])
+    qtbot.addWidget(view)
+    view.show()
+    assert view.unsupported_label.isVisible()
+    assert view.unsupported_label.text() == "24 hours — not found in the sources"
+    assert view.unsupported_label.textFormat() == Qt.TextFormat.PlainText
+    assert make(qtbot, [QUOTED]).unsupported_label.isHidden()
+
+
+def test_a_cite_link_in_the_answer_opens_its_passage(qtbot):
+    from desktop_chat.ui.chat.message_view import MessageView
+
+    message = MessageView("assistant", "Refunds take 5–7 business days [2].")
+    qtbot.addWidget(message)
+    view = CitationsView([REFUND, QUOTED], message)
+    message.layout().insertWidget(2, view)
+    message.show()
+    with qtbot.waitSignal(view.passage_opened) as blocker:
+        message.citation_clicked.emit(2)
+    assert blocker.args == [1]
+    assert view.highlighted == ["Refunds are processed in 5–7 business days."]
+    message.citation_clicked.emit(7)  # not a shown source: nothing changes
+    assert view.current == 1
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")
+def test_the_demo_refund_answer_shows_its_quote_highlighted(qtbot, ready_app):
+    """Through the real window, model and sample knowledge base: the stored answer carries
+    its quotes, and opening its source (as a [n] click does) shows them highlighted."""
+    from desktop_chat import settings as settings_mod
+
+    ready_app.start_demo()
+    ready_app.settings = settings_mod.with_value(ready_app.settings, "generation.max_tokens", 64)
+    chat = ready_app.chat
+    with qtbot.waitSignal(chat.turn_finished, timeout=180_000):
+        chat.send_text("How long does a refund take?")
+    stored = ready_app.store.active_thread(chat.conversation_id)[-1]
+    assert stored.role == "assistant" and stored.citations
+    assert all("quotes" in c and "number" in c for c in stored.citations)
+    assert isinstance(stored.metadata.get("unsupported"), list)
+    view = chat.transcript.views[-1]
+    [panel] = view.findChildren(CitationsView)
+    quoted = [i for i, c in enumerate(panel.citations) if c["quotes"]]
+    assert quoted, f"no quote highlighted for {stored.content!r}"
+    with qtbot.waitSignal(panel.passage_opened):
+        view.citation_clicked.emit(panel.numbers[quoted[0]])
+    assert panel.current == quoted[0]
+    assert panel.highlighted and all(q in panel.shown_text for q in panel.highlighted)
+    assert HIGHLIGHT["light"][0] in panel.detail_label.text() or HIGHLIGHT["dark"][0] in (
+        panel.detail_label.text()
+    )
+    # Reloaded from the store (as after a restart), the panel shows the same quotes.
+    chat.controller.reload()
+    [again] = chat.transcript.views[-1].findChildren(CitationsView)
+    assert [c["quotes"] for c in again.citations] == [c["quotes"] for c in panel.citations]
+    print("ANSWER:", stored.content, "UNSUPPORTED:", stored.metadata["unsupported"])
