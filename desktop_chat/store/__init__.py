@@ -11,6 +11,7 @@ from desktop_chat.store.errors import (
 from desktop_chat.store.grouping import Group, group_conversations, group_of, title_from_text
 from desktop_chat.store.records import (
     UNSET,
+    Attachment,
     ContextPolicy,
     Conversation,
     Message,
@@ -28,6 +29,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "UNSET",
     "ArchiveError",
+    "Attachment",
     "ContextPolicy",
     "Conversation",
     "DatabaseUnavailableError",

@@ -6,18 +6,21 @@ import dataclasses
 import json
 import sqlite3
 import time
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from desktop_chat.fsutil import JsonTooComplex, atomic_write_text, load_json_bounded
 from desktop_chat.store.archive_check import check_archive
+from desktop_chat.store.attachments import conversation_attachments, insert_attachment
 from desktop_chat.store.conversations import fetch_conversation
 from desktop_chat.store.db import Database
 from desktop_chat.store.errors import ArchiveError, StoreError
 from desktop_chat.store.messages import active_leaf, thread_to
 from desktop_chat.store.records import (
     MESSAGE_COLUMNS,
+    Attachment,
     Conversation,
     Message,
     dump_json,
@@ -32,12 +35,21 @@ ARCHIVE_MAX_DEPTH = 64
 _ROLE_HEADINGS = {"user": "You", "assistant": "Assistant", "system": "System", "tool": "Tool"}
 
 
-def _conversation_dict(conversation: Conversation, messages: list[Message]) -> dict[str, Any]:
+def _conversation_dict(
+    conversation: Conversation, messages: list[Message], attachments: list[Attachment]
+) -> dict[str, Any]:
     data = dataclasses.asdict(conversation)
     data.pop("deleted_at")
     data["messages"] = [dataclasses.asdict(message) for message in messages]
     for message in data["messages"]:
         message.pop("conversation_id")
+    data["attachments"] = [dataclasses.asdict(item) for item in attachments]
+    for item in data["attachments"]:
+        item.pop("conversation_id")
+        item.pop("id")
+        if item["mode"] == "reading":
+            # Reading did not finish: imported, it would wait for a task that never comes.
+            item["mode"], item["error"] = "failed", "It was still being read when exported."
     return data
 
 
@@ -78,12 +90,21 @@ def _unsupported_lines(message: Message) -> list[str]:
     return [f"- {t} — not found in the sources" for t in texts if isinstance(t, str) and t]
 
 
-def _markdown(conversation: Conversation, thread: list[Message], branched: set[int]) -> str:
+def _markdown(
+    conversation: Conversation,
+    thread: list[Message],
+    branched: set[int],
+    attachments: Sequence[Attachment] = (),
+) -> str:
     when = datetime.fromtimestamp(conversation.created).strftime("%Y-%m-%d %H:%M")
     facts = [f"Started {when}"]
     if conversation.model:
         facts.append(f"model {conversation.model}")
     lines = [f"# {conversation.title or 'Untitled conversation'}", "", f"*{' · '.join(facts)}*", ""]
+    if attachments:
+        lines += ["Attached documents:", ""]
+        lines += [f"- {a.name}" + (f" ({a.error})" if a.error else "") for a in attachments]
+        lines.append("")
     for message in thread:
         heading = _ROLE_HEADINGS.get(message.role, message.role)
         if message.id in branched:
@@ -129,7 +150,8 @@ class ArchiveMixin(Database):
             for conversation_id in self._export_ids(conversation_ids):
                 conversation = fetch_conversation(conn, conversation_id)
                 messages = self._all_messages(conversation_id)
-                conversations.append(_conversation_dict(conversation, messages))
+                attached = conversation_attachments(conn, conversation_id)
+                conversations.append(_conversation_dict(conversation, messages, attached))
         return {
             "format": ARCHIVE_FORMAT,
             "version": ARCHIVE_VERSION,
@@ -159,7 +181,8 @@ class ArchiveMixin(Database):
                         (conversation_id,),
                     )
                 }
-                parts.append(_markdown(conversation, thread, branched))
+                attached = conversation_attachments(conn, conversation_id)
+                parts.append(_markdown(conversation, thread, branched, attached))
         return "\n---\n\n".join(parts)
 
     def export_markdown(self, path: Path, conversation_ids: list[int] | None = None) -> int:
@@ -252,6 +275,8 @@ class ArchiveMixin(Database):
                     )
                     assert cursor.lastrowid is not None
                     id_map[message["id"]] = cursor.lastrowid
+                for attached in conversation.get("attachments") or []:
+                    insert_attachment(conn, conversation_id, attached)
                 leaf = conversation.get("active_leaf_id")
                 conn.execute(
                     "UPDATE conversations SET active_leaf_id = ? WHERE id = ?",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from desktop_chat.store.errors import ArchiveError
-from desktop_chat.store.records import CONTEXT_POLICIES, ROLES, STOP_REASONS
+from desktop_chat.store.records import ATTACHMENT_MODES, CONTEXT_POLICIES, ROLES, STOP_REASONS
 
 _NOTHING = " Nothing was imported."
 
@@ -30,6 +30,32 @@ _CONVERSATION_FIELDS: dict[str, tuple[Any, str, bool]] = {
     "settings": (lambda v: v is None or isinstance(v, dict), "an object or null", False),
     "active_leaf_id": (lambda v: v is None or _is_int(v), "a message id or null", False),
     "messages": (lambda v: isinstance(v, list), "a list", True),
+    "attachments": (lambda v: isinstance(v, list), "a list", False),
+}
+
+
+def _is_section(value: object) -> bool:
+    return (
+        isinstance(value, dict)
+        and isinstance(value.get("text", ""), str)
+        and isinstance(value.get("section", ""), str)
+        and (value.get("page") is None or _is_int(value.get("page")))
+    )
+
+
+_ATTACHMENT_FIELDS: dict[str, tuple[Any, str, bool]] = {
+    "name": (lambda v: isinstance(v, str), "text", True),
+    "created": (_is_number, "a time", True),
+    "path": (lambda v: isinstance(v, str), "text", False),
+    "size": (_is_int, "a whole number", False),
+    "mode": (lambda v: v in ATTACHMENT_MODES, " or ".join(ATTACHMENT_MODES), False),
+    "tokens": (_is_int, "a whole number", False),
+    "sections": (
+        lambda v: isinstance(v, list) and all(_is_section(s) for s in v),
+        "a list of sections",
+        False,
+    ),
+    "error": (lambda v: isinstance(v, str), "text", False),
 }
 
 _MESSAGE_FIELDS: dict[str, tuple[Any, str, bool]] = {
@@ -138,5 +164,9 @@ def check_archive(
             raise ArchiveError(
                 f"{source} is damaged: {where} shows message {leaf}, which is missing.{_NOTHING}"
             )
-        checked.append({**item, "messages": ordered})
+        attachments = [
+            _check_fields(attached, _ATTACHMENT_FIELDS, f"attachment {index} of {where}", source)
+            for index, attached in enumerate(item.get("attachments") or [], 1)
+        ]
+        checked.append({**item, "messages": ordered, "attachments": attachments})
     return checked

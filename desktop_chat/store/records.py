@@ -59,6 +59,31 @@ class Message:
     metadata: dict[str, Any] = field(default_factory=dict)
 
 
+AttachmentMode = Literal["reading", "whole", "indexed", "failed"]
+ATTACHMENT_MODES: tuple[str, ...] = ("reading", "whole", "indexed", "failed")
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A document attached to a conversation. ``sections`` keep its text as read
+    ({"section", "page", "text"} dicts), so it works after the file moved, and in an export."""
+
+    id: int
+    conversation_id: int
+    name: str
+    created: float
+    path: str = ""
+    size: int = 0
+    mode: AttachmentMode = "reading"
+    tokens: int = 0
+    sections: list[dict[str, Any]] = field(default_factory=list)
+    error: str = ""
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(str(s.get("text") or "") for s in self.sections)
+
+
 @dataclass(frozen=True)
 class Siblings:
     """The alternatives at one point of a conversation: ``ids[index]`` is the one asked about."""
@@ -110,6 +135,9 @@ MESSAGE_COLUMNS = (
 )
 
 
+ATTACHMENT_COLUMNS = "id, conversation_id, name, created, path, size, mode, tokens, sections, error"
+
+
 def dump_json(value: object) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
@@ -150,4 +178,19 @@ def message_from_row(row: sqlite3.Row) -> Message:
         complete=bool(row["complete"]),
         citations=_load_json(row["citations"]) or [],
         metadata=_load_json(row["metadata"]) or {},
+    )
+
+
+def attachment_from_row(row: sqlite3.Row) -> Attachment:
+    return Attachment(
+        id=row["id"],
+        conversation_id=row["conversation_id"],
+        name=row["name"],
+        created=row["created"],
+        path=row["path"],
+        size=row["size"],
+        mode=row["mode"],
+        tokens=row["tokens"],
+        sections=_load_json(row["sections"]) or [],
+        error=row["error"],
     )

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from desktop_chat.store.errors import NewerDatabaseError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def _to_v1(conn: sqlite3.Connection) -> None:
@@ -88,8 +88,32 @@ def _to_v2(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def _to_v3(conn: sqlite3.Connection) -> None:
+    """Documents attached to a conversation: their text kept here, gone with the conversation."""
+    statements = [
+        # mode: whole (the text goes into every turn's context), indexed (retrieved per turn
+        # from the conversation's own knowledge base), reading (not done yet), failed.
+        """CREATE TABLE attachments (
+               id INTEGER PRIMARY KEY,
+               conversation_id INTEGER NOT NULL
+                   REFERENCES conversations(id) ON DELETE CASCADE,
+               name TEXT NOT NULL,
+               path TEXT NOT NULL DEFAULT '',
+               size INTEGER NOT NULL DEFAULT 0,
+               mode TEXT NOT NULL DEFAULT 'reading'
+                   CHECK (mode IN ('reading', 'whole', 'indexed', 'failed')),
+               tokens INTEGER NOT NULL DEFAULT 0,
+               sections TEXT NOT NULL DEFAULT '[]',
+               error TEXT NOT NULL DEFAULT '',
+               created REAL NOT NULL)""",
+        "CREATE INDEX attachments_by_conversation ON attachments(conversation_id, id)",
+    ]
+    for statement in statements:
+        conn.execute(statement)
+
+
 # MIGRATIONS[n] turns a version n-1 database into version n.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _to_v1, 2: _to_v2}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _to_v1, 2: _to_v2, 3: _to_v3}
 
 
 def user_version(conn: sqlite3.Connection) -> int:

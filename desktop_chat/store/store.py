@@ -9,6 +9,7 @@ from pathlib import Path
 from desktop_chat import paths
 from desktop_chat.fsutil import move_aside
 from desktop_chat.store.archive import ArchiveMixin
+from desktop_chat.store.attachments import AttachmentsMixin
 from desktop_chat.store.conversations import ConversationsMixin
 from desktop_chat.store.db import CorruptDatabase, Database, is_corruption
 from desktop_chat.store.errors import DatabaseUnavailableError
@@ -16,7 +17,9 @@ from desktop_chat.store.messages import MessagesMixin
 from desktop_chat.store.search import SearchMixin
 
 
-class Store(ConversationsMixin, MessagesMixin, SearchMixin, ArchiveMixin, Database):
+class Store(
+    ConversationsMixin, MessagesMixin, AttachmentsMixin, SearchMixin, ArchiveMixin, Database
+):
     """All conversations; safe to share between threads (calls are serialised)."""
 
     def __enter__(self) -> Store:
