@@ -351,7 +351,7 @@ class DesktopChat(QObject):
         resolved = theme.resolve(appearance.theme)
         self.qapp.setStyleSheet(theme.style_sheet(appearance.theme, appearance.font_size))
         self.chat.transcript.set_theme(resolved)
-        self.chat.transcript.set_max_width(appearance.chat_width)
+        self.chat.set_readable_width(appearance.chat_width)
 
     @Slot()
     def delete_all_data(self) -> None:

@@ -11,8 +11,15 @@ import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QPushButton,
+    QSizePolicy,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop_chat import settings as settings_mod
 from desktop_chat.chat.controller import DROP_OLDEST, ChatController
@@ -31,6 +38,11 @@ from desktop_chat.ui.shell.banner import Banner
 log = logging.getLogger(__name__)
 
 OPEN_MODELS = "models"  # the banner action that opens the Models pane
+# The conversation list is as wide as the user drags it, within these bounds.
+SIDEBAR_MIN_PX = 180
+SIDEBAR_MAX_PX = 320
+# Below this width the pane hides its conversation list behind the header's toggle.
+NARROW_PX = 760
 
 
 class ChatPane(QWidget):
@@ -84,23 +96,38 @@ class ChatPane(QWidget):
         bottom.setObjectName("composerArea")
         bottom_layout = QVBoxLayout(bottom)
         bottom_layout.setContentsMargins(24, 8, 24, 8)
+        # The composer lines up with the messages: one readable column, centred.
+        self.composer_column = QWidget()
+        column_layout = QVBoxLayout(self.composer_column)
+        column_layout.setContentsMargins(0, 0, 0, 0)
         row = QHBoxLayout()
         row.addWidget(self.composer, 1)
         row.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
-        bottom_layout.addLayout(row)
-        bottom_layout.addWidget(self.status_label)
+        column_layout.addLayout(row)
+        column_layout.addWidget(self.status_label)
+        self.composer_column.setMaximumWidth(self.transcript.max_width)
+        bottom_layout.addWidget(self.composer_column, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(bottom)
-        splitter = QSplitter()
-        splitter.addWidget(self.sidebar)
-        splitter.addWidget(column)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([250, 900])
+        # Status text (model name and speed) is cut, never allowed to widen the window.
+        self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.sidebar.setMinimumWidth(SIDEBAR_MIN_PX)
+        self.sidebar.setMaximumWidth(SIDEBAR_MAX_PX)
+        self.splitter = QSplitter()
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.sidebar)
+        self.splitter.addWidget(column)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([250, 900])
         outer = QHBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(splitter)
+        outer.addWidget(self.splitter)
+        self._narrow = False
+        self._sidebar_wanted = False  # in a narrow pane: the user opened the list
+        self._kiosk = False
 
         # What the user does goes to the controller ...
         self.header_row.new_chat_requested.connect(self.new_chat)
+        self.header_row.sidebar_toggled.connect(self.toggle_sidebar)
         self.composer.submitted.connect(self.on_send_clicked)
         self.composer.stop_requested.connect(self.stop)
         self.send_button.clicked.connect(self.on_send_clicked)
@@ -232,11 +259,40 @@ class ChatPane(QWidget):
 
     def set_kiosk(self, on: bool) -> None:
         """One chat, large type, no settings: for showing the demo to customers."""
-        self.sidebar.setVisible(not on)
+        self._kiosk = on
         self.status_label.setVisible(not on)
         self.header_row.set_kiosk(on)
+        self._place_sidebar()
         if on:
             self.new_chat()
+
+    # -- layout ----------------------------------------------------------------------------
+    @property
+    def narrow(self) -> bool:
+        """Whether the conversation list waits behind the header's toggle for want of room."""
+        return self._narrow
+
+    @Slot()
+    def toggle_sidebar(self) -> None:
+        self._sidebar_wanted = not self.sidebar.isVisibleTo(self)
+        self._place_sidebar()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        narrow = event.size().width() < NARROW_PX
+        if narrow != self._narrow:
+            self._narrow = narrow
+            self._sidebar_wanted = False
+            self._place_sidebar()
+
+    def _place_sidebar(self) -> None:
+        self.header_row.set_narrow(self._narrow)
+        self.sidebar.setVisible(not self._kiosk and (not self._narrow or self._sidebar_wanted))
+
+    def set_readable_width(self, width: int) -> None:
+        """The messages' and the composer's column width (Settings > Appearance)."""
+        self.transcript.set_max_width(width)
+        self.composer_column.setMaximumWidth(width)
 
     def _ask_suggestion(self, question: str) -> None:
         if self._model_ready and not self.controller.busy:

@@ -36,6 +36,7 @@ from desktop_chat.ui.chat.conversation_delegate import (
     ConversationDelegate,
     tooltip,
 )
+from desktop_chat.ui.chat.elided_label import ElidedLabel
 from desktop_chat.ui.chat.search_dialog import SearchDialog
 from desktop_chat.ui.shell.widgets import plain_label
 
@@ -97,7 +98,9 @@ class ConversationSidebar(QWidget):
         self.undo_strip.setObjectName("undoStrip")
         strip = QHBoxLayout(self.undo_strip)
         strip.setContentsMargins(10, 6, 6, 6)
-        self.undo_label = plain_label(self.tr("Conversation deleted"))
+        self.undo_label = ElidedLabel(
+            self.tr("Conversation deleted"), mode=Qt.TextElideMode.ElideMiddle
+        )
         self.undo_label.setObjectName("undoLabel")
         self.undo_button = QPushButton(self.tr("Undo"))
         self.undo_button.setObjectName("linkButton")
@@ -309,15 +312,9 @@ class ConversationSidebar(QWidget):
             self._selected_id = None
         self.refresh()
         self.conversation_deleted.emit(conversation_id)
-        if title:
-            text = self.tr("“{title}” deleted").format(title=title)
-            width = max(80, self.undo_strip.width() - self.undo_button.sizeHint().width() - 30)
-            text = self.undo_label.fontMetrics().elidedText(
-                text, Qt.TextElideMode.ElideMiddle, width
-            )
-        else:
-            text = self.tr("Conversation deleted")
-        self.undo_label.setText(text)
+        # Cut to the strip's width as it is painted: a long title must not widen the window.
+        text = self.tr("“{title}” deleted").format(title=title) if title else ""
+        self.undo_label.setText(text or self.tr("Conversation deleted"))
         self.undo_strip.show()
         self._undo_timer.start(self.undo_ms)
 

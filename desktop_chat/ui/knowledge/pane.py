@@ -84,6 +84,8 @@ class KnowledgePane(QWidget):
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2):  # the counts' titles are shown whole, in any language
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.currentItemChanged.connect(self._on_selection_changed)
         layout.addWidget(self.tree, 1)
         self.detail_label = plain_label()

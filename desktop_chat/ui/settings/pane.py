@@ -114,12 +114,14 @@ class SettingsPane(QWidget):
         body = QHBoxLayout()
         self.nav = QListWidget()
         self.nav.setObjectName("settingsNav")
-        self.nav.setFixedWidth(190)
         self.nav.setSpacing(3)
         self.stack = QStackedWidget()
         for name, page in self.pages.items():
             self.nav.addItem(titles[name])
-            self.stack.addWidget(scrolled(page) if name in ("inference", "generation") else page)
+            # Every page scrolls: a wide page must not widen a window on a small screen.
+            self.stack.addWidget(scrolled(page))
+        widest = max(self.nav.fontMetrics().horizontalAdvance(t) for t in titles.values())
+        self.nav.setFixedWidth(min(190, widest + 40))
         body.addWidget(self.nav)
         body.addWidget(self.stack, 1)
         layout.addLayout(body, 1)

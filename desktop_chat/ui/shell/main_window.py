@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
@@ -28,6 +28,12 @@ SHORTCUTS = (
     ("F11", "Kiosk view on / off"),
     ("F2", "Rename the selected conversation"),
 )
+
+
+# The navigation bar gives way in a small window (below COMPACT_BELOW_PX wide).
+NAV_WIDE_PX = 204
+NAV_COMPACT_PX = 150
+COMPACT_BELOW_PX = 1000
 
 
 class MainWindow(QMainWindow):
@@ -56,12 +62,15 @@ class MainWindow(QMainWindow):
         row.setSpacing(0)
         self.nav = QWidget()
         self.nav.setObjectName("navBar")
-        self.nav.setFixedWidth(204)
+        # Compact until the first resize says there is room: the window's minimum width is
+        # worked out before that, and must fit a small screen.
+        self.nav.setFixedWidth(NAV_COMPACT_PX)
         nav_layout = QVBoxLayout(self.nav)
         nav_layout.setContentsMargins(8, 8, 8, 8)
         nav_layout.setSpacing(2)
         title = plain_label(self.tr("Desktop Chat"))
         title.setObjectName("appTitle")
+        title.setWordWrap(True)  # on two lines in the compact navigation bar
         nav_layout.addWidget(title)
         self.stack = QStackedWidget()
         self.nav_group = QButtonGroup(self)
@@ -151,6 +160,11 @@ class MainWindow(QMainWindow):
 
     def show_settings(self) -> None:
         self.show_pane(self._settings_index)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        compact = event.size().width() < COMPACT_BELOW_PX
+        self.nav.setFixedWidth(NAV_COMPACT_PX if compact else NAV_WIDE_PX)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.closing.emit()

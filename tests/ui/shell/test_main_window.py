@@ -1,0 +1,114 @@
+"""The window's layout holds: nothing clipped at 800x600 in either language, it never grows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from desktop_chat import settings as settings_mod
+from desktop_chat.ui.shell.i18n import remove_translators
+from tests.ui.shell.layout_probe import clipped_texts
+
+pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
+
+LONG_TITLE = "A conversation about refunds, delivery times and the warranty of the blue kettle"
+
+
+@pytest.fixture
+def window_app(qtbot, qapp, request) -> Iterator:
+    language = getattr(request, "param", "en")
+    settings_mod.save(settings_mod.with_value(settings_mod.Settings(), "app.language", language))
+    from desktop_chat.app import DesktopChat
+
+    app = DesktopChat(qapp)
+    qtbot.addWidget(app.window)
+    try:
+        for number in range(3):
+            conversation = app.store.create_conversation(f"{LONG_TITLE} {number}")
+            app.store.add_message(conversation.id, "user", "How long do refunds take?")
+        app.chat.sidebar.refresh()
+        yield app
+    finally:
+        app.window.close()
+        app.shutdown()
+        remove_translators(qapp)
+
+
+def show_at(qtbot, app, width: int, height: int) -> None:
+    app.window.resize(width, height)
+    app.window.show()
+    qtbot.waitExposed(app.window)
+    QApplication.processEvents()
+
+
+def settle() -> None:
+    for _ in range(3):
+        QApplication.processEvents()
+
+
+@pytest.mark.parametrize("window_app", ["en", "zh_CN"], indirect=True)
+def test_at_800_by_600_every_pane_shows_its_text_whole(qtbot, window_app):
+    app = window_app
+    show_at(qtbot, app, 800, 600)
+    problems = []
+    for index in range(len(app.window.nav_buttons)):
+        app.window.show_pane(index)
+        settle()
+        problems += [f"pane {index}: {p}" for p in clipped_texts(app.window)]
+        assert app.window.width() == 800, f"pane {index} widened the window"
+    assert not problems, "\n".join(problems)
+
+
+def test_a_narrow_chat_puts_its_conversations_behind_a_toggle(qtbot, window_app):
+    app = window_app
+    show_at(qtbot, app, 800, 600)
+    chat = app.chat
+    assert chat.narrow and not chat.sidebar.isVisible()
+    toggle = chat.header_row.sidebar_button
+    assert toggle.isVisible() and toggle.accessibleName()
+    toggle.click()
+    assert chat.sidebar.isVisible()
+    assert app.window.width() == 800
+    toggle.click()
+    assert not chat.sidebar.isVisible()
+    app.window.resize(1366, 860)
+    settle()
+    assert not chat.narrow and chat.sidebar.isVisible() and not toggle.isVisible()
+    assert chat.sidebar.width() <= 320
+
+
+def test_deleting_undoing_searching_and_switching_never_widen_the_window(qtbot, window_app):
+    app = window_app
+    show_at(qtbot, app, 1366, 860)
+    width = app.window.width()
+    sidebar = app.chat.sidebar
+    first = app.store.list_conversations()[0].id
+    sidebar.delete(first)
+    settle()
+    assert sidebar.undo_strip.isVisible()
+    assert app.window.width() == width and sidebar.width() <= 320
+    sidebar.undo_delete()
+    settle()
+    assert app.window.width() == width
+    sidebar.open_search()
+    sidebar.search_dialog.reject()
+    for index in [*range(len(app.window.nav_buttons)), 0]:
+        app.window.show_pane(index)
+        settle()
+        assert app.window.width() == width
+    app.chat.open_conversation(first)
+    settle()
+    assert app.chat.header.text().startswith(LONG_TITLE)
+    assert app.window.width() == width
+
+
+def test_a_long_title_is_cut_with_an_ellipsis_and_whole_in_its_tooltip(qtbot, window_app):
+    app = window_app
+    show_at(qtbot, app, 1000, 700)
+    app.chat.open_conversation(app.store.list_conversations()[0].id)
+    settle()
+    title = app.chat.header
+    assert title.elided and title.shown_text().endswith("…")
+    assert LONG_TITLE in title.toolTip() and title.accessibleName().startswith(LONG_TITLE)
