@@ -15,7 +15,9 @@ from desktop_chat.chat.profiles import Profile
 from desktop_chat.chat.quoting import quote_answer
 from desktop_chat.chat.streams import LiveAnswers
 from desktop_chat.chat.turns import Turn, build_turn, needs_grounding
+from desktop_chat.engine import endpoints
 from desktop_chat.engine.client import EngineClient
+from desktop_chat.engine.remote import RemoteEngine, RemoteTarget, is_remote_request
 from desktop_chat.engine.types import ChatMessage, GenerationStats, PromptInfo
 from desktop_chat.store import Message, Store, StoreError
 
@@ -44,6 +46,7 @@ class Answering(QObject):
     grounding_started = Signal(str)  # the knowledge base being searched for this turn
     prompt_info = Signal(int, int)  # tokens in the prompt, context size
     window_changed = Signal()  # the first message the model still sees moved
+    model_changed = Signal()  # the chat now talks to another model (remote_target changed)
     stats_changed = Signal(object)  # GenerationStats of the turn just finished here
     # Words for the user
     notice = Signal(str)  # an informative sentence; "" clears it
@@ -75,16 +78,21 @@ class Answering(QObject):
         self.conversation_id: int | None = None
         self.branch: list[Message] = []  # the open conversation's active branch, oldest first
         self.request_id = 0  # the answer shown in the view (0: none)
+        # Turns of conversations whose model is ``remote:<endpoint>/<model>`` go here; text
+        # leaves the machine only for those. ``remote_choice``: the pick for new chats.
+        self.remote = RemoteEngine(get_settings, self)
+        self.remote_choice: RemoteTarget | None = None
         self._context_full: set[int] = set()
         self._window_start: dict[int, int] = {}
         self._last_question = 0
 
-        client.started.connect(self._on_started)
-        client.chunk.connect(self._on_chunk)
-        client.finished.connect(self._on_finished)
-        client.cancelled.connect(self._on_cancelled)
-        client.failed.connect(self._on_failed)
-        client.context_full.connect(self._on_context_full)
+        for engine in (client, self.remote):
+            engine.started.connect(self._on_started)
+            engine.chunk.connect(self._on_chunk)
+            engine.finished.connect(self._on_finished)
+            engine.cancelled.connect(self._on_cancelled)
+            engine.failed.connect(self._on_failed)
+            engine.context_full.connect(self._on_context_full)
 
     # -- state the view reads --------------------------------------------------------------
     @property
@@ -101,6 +109,27 @@ class Answering(QObject):
     def first_kept(self) -> int:
         """Index in the branch of the first message the model still sees."""
         return self._window_start.get(self.conversation_id or 0, 0)
+
+    def remote_target(self, conversation_id: int | None) -> RemoteTarget | None:
+        """The remote model a conversation talks to (None: the local one); a new chat (None)
+        gets ``remote_choice``."""
+        if conversation_id is None:
+            return self.remote_choice
+        try:
+            model = self.store.get_conversation(conversation_id).model
+        except StoreError:
+            return None
+        parsed = endpoints.parse_remote_id(model)
+        return RemoteTarget(*parsed) if parsed else None
+
+    def _model_record(self, target: RemoteTarget | None) -> str | None:
+        """What a conversation and its answers record as their model."""
+        if target is not None:
+            return endpoints.remote_id(target.endpoint, target.model)
+        return self.client.model.name if self.client.model else None
+
+    def _engine_of(self, request_id: int) -> EngineClient | RemoteEngine:
+        return self.remote if is_remote_request(request_id) else self.client
 
     def reload(self) -> None:
         """Read the open conversation's active branch again (after an edit of the store)."""
@@ -132,7 +161,11 @@ class Answering(QObject):
         history = [
             ChatMessage(m.role, m.content) for m in context if m.role in ("user", "assistant")
         ]
-        model_key = self.client.model.path.name if self.client.model else None
+        target = self.remote_target(self.conversation_id)
+        if target is not None:
+            model_key: str | None = endpoints.remote_id(target.endpoint, target.model)
+        else:
+            model_key = self.client.model.path.name if self.client.model else None
         settings, profile = self.get_settings(), self.profile
         turn_args: dict[str, Any] = dict(
             model_key=model_key,
@@ -182,11 +215,12 @@ class Answering(QObject):
         assert conversation_id is not None
         if shown:
             self.notice.emit(turn.notice)
+        target = self.remote_target(conversation_id)
         try:
             stream = self.answers.begin(
                 conversation_id,
                 question_id,
-                model=self.client.model.name if self.client.model else None,
+                model=self._model_record(target),
                 citations=turn.citations,
                 continuing=continue_message,
             )
@@ -195,7 +229,10 @@ class Answering(QObject):
                 self.problem.emit(str(error), "")
                 self.busy_changed.emit(self.busy)
             return 0
-        request_id = self.client.generate(turn.request)
+        if target is not None:
+            request_id = self.remote.generate(target, turn.request)
+        else:
+            request_id = self.client.generate(turn.request)
         self.answers.track(request_id, stream)
         if shown:
             self.request_id = request_id
@@ -210,7 +247,7 @@ class Answering(QObject):
             self.notice.emit("")
             self.busy_changed.emit(self.busy)
         elif self.request_id:
-            self.client.stop(self.request_id)
+            self._engine_of(self.request_id).stop(self.request_id)
 
     # -- the context policy ----------------------------------------------------------------
     def drop_oldest_and_retry(self) -> None:
@@ -311,3 +348,4 @@ class Answering(QObject):
         """At app exit: save what is streaming, and end the background lookups."""
         self.release_store()
         self.lookups.shutdown()
+        self.remote.shutdown()

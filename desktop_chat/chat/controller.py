@@ -11,6 +11,7 @@ from typing import Any
 
 from desktop_chat.chat.answering import DROP_OLDEST, Answering
 from desktop_chat.chat.profiles import Profile
+from desktop_chat.engine.remote import RemoteTarget
 from desktop_chat.store import Message, Siblings, Store, StoreError, title_from_text
 
 __all__ = ["DROP_OLDEST", "ChatController"]
@@ -53,6 +54,19 @@ class ChatController(Answering):
         if profile is not None:
             self.profile = profile
             self.profile_changed.emit(profile.id)
+
+    # -- the model -------------------------------------------------------------------------
+    def use_remote(self, target: RemoteTarget | None) -> None:
+        """Talk to ``target`` (None: the local model) in new chats and in the open one; its
+        later turns go there, earlier answers keep the model that wrote them."""
+        self.remote_choice = target
+        if self.conversation_id is not None:
+            self._store_safely(
+                self.store.update_conversation,
+                self.conversation_id,
+                model=self._model_record(target),
+            )
+        self.model_changed.emit()
 
     # -- conversations ---------------------------------------------------------------------
     def new_chat(self) -> None:
@@ -101,7 +115,7 @@ class ChatController(Answering):
         """The list deleted a conversation: stop its answer, leave it if it is open."""
         self.lookups.cancel(conversation_id)
         for request_id, _stream in self.answers.of_conversation(conversation_id):
-            self.client.stop(request_id)
+            self._engine_of(request_id).stop(request_id)
         if conversation_id == self.conversation_id:
             self.new_chat()
 
@@ -158,7 +172,7 @@ class ChatController(Answering):
         or the question could not be stored (the text then comes back as ``draft_returned``)."""
         try:
             if self.conversation_id is None:
-                model = self.client.model.name if self.client.model else None
+                model = self._model_record(self.remote_choice)
                 policy = self.get_settings().app.context_policy
                 conversation = self.store.create_conversation(
                     title_from_text(text),
