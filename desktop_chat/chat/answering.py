@@ -10,6 +10,8 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal, Slot
 
 from desktop_chat import settings as settings_mod
+from desktop_chat.chat.attachment_context import add_to_turn
+from desktop_chat.chat.attachments import ChatAttachments
 from desktop_chat.chat.lookups import PendingTurn, TurnLookups
 from desktop_chat.chat.profiles import Profile
 from desktop_chat.chat.quoting import quote_answer
@@ -72,6 +74,10 @@ class Answering(QObject):
         self.lookups = TurnLookups(self)
         self.lookups.ready.connect(self._on_grounded)
         self.lookups.failed.connect(self._on_grounding_failed)
+        # Documents attached to a chat; their window share follows the loaded model's.
+        self.attachments = ChatAttachments(
+            lambda: self.store, lambda: self.client.model.n_ctx if self.client.model else 4096, self
+        )
         self.profile: Profile | None = None
         # The app supplies the lookup; profiles live above the chat.
         self.find_profile: Callable[[str], Profile | None] = lambda _id: None
@@ -177,20 +183,52 @@ class Answering(QObject):
             policy=conversation.context_policy,
         )
         self._last_question = question_id
-        if needs_grounding(profile, history, continue_message is not None):
-            assert profile is not None and profile.knowledge_base
+        conversation_id, store = self.conversation_id, self.store
+        question = next((m.content for m in reversed(history) if m.role == "user"), "")
+        grounded = needs_grounding(profile, history, continue_message is not None)
+        # Attached documents too big to go whole are searched per question, off this thread.
+        indexed = continue_message is None and self.attachments.indexed_name(conversation_id)
+        if grounded or indexed:
             if not self.lookups.start(
-                lambda: build_turn(settings, history, **turn_args),
-                self.conversation_id,
+                lambda: add_to_turn(
+                    build_turn(settings, history, **turn_args), store, conversation_id, question
+                ),
+                conversation_id,
                 question_id,
             ):
                 return 0  # the app is closing
-            self.grounding_started.emit(profile.knowledge_base)
+            self.grounding_started.emit(
+                profile.knowledge_base if grounded and profile else str(indexed)
+            )
             self.busy_changed.emit(True)
             return 0  # the answer starts when the lookup is done
-        return self._start(
-            build_turn(settings, history, **turn_args), question_id, continue_message
+        turn = add_to_turn(
+            build_turn(settings, history, **turn_args),
+            store,
+            conversation_id,
+            question,
+            retrieve=False,
         )
+        return self._start(turn, question_id, continue_message)
+
+    def new_conversation_for(self, title: str) -> int | None:
+        """Store the new chat now: a document is attached to it before its first question."""
+        policy = self.get_settings().app.context_policy
+        try:
+            conversation = self.store.create_conversation(
+                title,
+                model=self.client.model.name if self.client.model else None,
+                profile=self.profile.id if self.profile else None,
+                context_policy="ask" if policy == "ask" else "drop_oldest",
+            )
+        except StoreError as error:
+            self.problem.emit(str(error), "")
+            return None
+        self.conversation_id = conversation.id
+        self.branch = []
+        self.conversations_changed.emit()
+        self.conversation_changed.emit(conversation.id)
+        return conversation.id
 
     @Slot(object, object)
     def _on_grounded(self, pending: PendingTurn, turn: Turn) -> None:
@@ -341,6 +379,7 @@ class Answering(QObject):
     def release_store(self) -> None:
         """Write whatever is streaming and stop using the store (before it closes)."""
         self.lookups.release()
+        self.attachments.release()
         self.answers.release()
         self.request_id = 0
 
@@ -348,4 +387,5 @@ class Answering(QObject):
         """At app exit: save what is streaming, and end the background lookups."""
         self.release_store()
         self.lookups.shutdown()
+        self.attachments.shutdown()
         self.remote.shutdown()

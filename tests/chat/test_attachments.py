@@ -1,0 +1,179 @@
+"""Attachments without a window: whole or indexed, the turn's context and citations, bad
+files as sentences, removal, and what an earlier run left half-read."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from desktop_chat import paths
+from desktop_chat.chat.attachment_context import (
+    FOLDER,
+    add_to_turn,
+    conversation_folder,
+    sweep_orphans,
+    whole_limit,
+)
+from desktop_chat.chat.attachments import ChatAttachments
+from desktop_chat.chat.turns import Turn
+from desktop_chat.engine.types import ChatMessage, ChatRequest, GenParams
+from desktop_chat.store import Store, open_store
+
+CONTEXT = 2048
+TERMS = (
+    "# Rental terms\n\n## Deposit\n\nThe deposit for a cargo bike is 150 euros, paid at pick-up."
+    "\n\n## Late return\n\nA bike returned late costs 12 euros for every started hour.\n"
+)
+
+ROUTES = "\n\n".join(
+    f"## Route {n}\n\nRoute {n} follows the canal for {n} kilometres past the old mill."
+    for n in range(1, 200)
+)
+
+
+class Host:
+    """The part of the chat controller that attaching uses."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.conversation_id: int | None = None
+
+    def new_conversation_for(self, title: str) -> int | None:
+        self.conversation_id = self.store.create_conversation(title).id
+        return self.conversation_id
+
+
+@pytest.fixture
+def store(app_home) -> Iterator[Store]:
+    opened, _notice = open_store()
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def service(qtbot, store) -> Iterator[ChatAttachments]:
+    attachments = ChatAttachments(lambda: store, lambda: CONTEXT)
+    yield attachments
+    attachments.shutdown()
+
+
+def attach(qtbot, service: ChatAttachments, host: Host, path: Path):
+    attachment = service.attach(host, path)
+    assert attachment is not None
+    qtbot.waitUntil(lambda: not service.busy(), timeout=120_000)
+    return service.get_store().get_attachment(attachment.id)
+
+
+def turn(question: str) -> Turn:
+    request = ChatRequest(
+        history=(ChatMessage("user", question),), system="You are helpful.", gen=GenParams()
+    )
+    return Turn(request)
+
+
+def test_a_small_document_goes_whole_into_every_turn(qtbot, service, store, tmp_path):
+    file = tmp_path / "terms.md"
+    file.write_text(TERMS)
+    host = Host(store)
+    attached = attach(qtbot, service, host, file)
+    assert host.conversation_id is not None  # the new chat was stored for it
+    assert store.get_conversation(host.conversation_id).title == "terms.md"
+    assert attached.mode == "whole" and attached.error == ""
+    assert "150 euros" in attached.text and attached.tokens <= whole_limit(CONTEXT)
+    result = add_to_turn(turn("How much is the deposit?"), store, host.conversation_id, "x")
+    assert "You are helpful." in result.request.system
+    assert "[1] terms.md\n" in result.request.system
+    assert "The deposit for a cargo bike is 150 euros" in result.request.system
+    assert [c["source"] for c in result.citations] == ["terms.md"]
+    assert result.citations[0]["attachment"] == attached.id
+
+
+def test_a_large_document_is_indexed_and_its_passage_retrieved(qtbot, service, store, tmp_path):
+    file = tmp_path / "guide.md"
+    file.write_text(f"# Guide\n\n{ROUTES}\n\n## Helmets\n\nHelmets are free with every rental.\n")
+    host = Host(store)
+    attached = attach(qtbot, service, host, file)
+    assert attached.mode == "indexed" and attached.tokens > whole_limit(CONTEXT)
+    assert host.conversation_id is not None
+    folder = conversation_folder(store, host.conversation_id)
+    assert (folder / "kb.sqlite3").is_file()
+    assert folder.parent == paths.kb_dir() / FOLDER  # hidden from the Knowledge list
+    assert service.indexed_name(host.conversation_id) == "guide.md"
+    earlier = Turn(turn("x").request, [{"id": "kb#1", "source": "faq.md", "text": "..."}])
+    result = add_to_turn(earlier, store, host.conversation_id, "are helmets free")
+    assert "Helmets are free with every rental." in result.request.system
+    assert "[2] guide.md" in result.request.system  # numbered after the turn's own passage
+    assert result.citations[0]["id"] == "kb#1"
+    assert any("Helmets are free" in c["text"] for c in result.citations[1:])
+    assert (
+        "kilometres"
+        not in add_to_turn(earlier, store, host.conversation_id, "x", retrieve=False).request.system
+    )
+    # Removed: gone from the store and from the conversation's index.
+    service.remove(attached.id)
+    assert store.attachments(host.conversation_id) == []
+    assert not folder.exists()
+    assert add_to_turn(earlier, store, host.conversation_id, "are helmets free") == earlier
+
+
+def test_a_lost_index_is_rebuilt_from_the_stored_text(qtbot, service, store, tmp_path):
+    file = tmp_path / "big.md"
+    file.write_text(
+        f"# Bikes\n\n{ROUTES}\n\n## Workshop hours\n\nThe workshop closes at 17:00 on Saturdays.\n"
+    )
+    host = Host(store)
+    attached = attach(qtbot, service, host, file)
+    assert attached.mode == "indexed"
+    assert host.conversation_id is not None
+    import shutil
+
+    shutil.rmtree(conversation_folder(store, host.conversation_id))
+    file.unlink()  # the original is gone too
+    result = add_to_turn(turn("x"), store, host.conversation_id, "when does the workshop close")
+    assert "17:00" in result.request.system
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("binary.md", b"\x00\x01\x02PNG" * 100, "binary.md"),
+        ("empty.txt", b"", "empty.txt"),
+    ],
+)
+def test_a_bad_file_becomes_a_sentence_on_the_attachment(
+    qtbot, service, store, tmp_path, name, content, expected
+):
+    file = tmp_path / name
+    file.write_bytes(content)
+    host = Host(store)
+    attached = attach(qtbot, service, host, file)
+    assert attached.mode == "failed"
+    assert expected in attached.error and attached.error.endswith(".")
+    assert not service.has_documents(host.conversation_id)
+
+
+def test_a_missing_file_and_a_half_read_one_are_failures_with_a_way_forward(
+    qtbot, service, store, tmp_path
+):
+    host = Host(store)
+    missing = service.attach(host, tmp_path / "nowhere.pdf")
+    assert missing is not None and missing.mode == "failed"
+    assert "nowhere.pdf cannot be read" in missing.error
+    assert host.conversation_id is not None
+    left = store.add_attachment(host.conversation_id, "left.pdf")  # an earlier run closed
+    [_, shown] = service.list(host.conversation_id)
+    assert shown.id == left.id and shown.mode == "failed" and "Attach the file again" in shown.error
+
+
+def test_indexes_of_purged_conversations_are_swept(qtbot, service, store, tmp_path):
+    file = tmp_path / "big.md"
+    file.write_text(f"# Bikes\n\n{ROUTES}\n")
+    host = Host(store)
+    attach(qtbot, service, host, file)
+    assert host.conversation_id is not None
+    folder = conversation_folder(store, host.conversation_id)
+    assert sweep_orphans(store) == 0 and folder.exists()
+    store.purge_conversation(host.conversation_id)
+    assert sweep_orphans(store) == 1 and not folder.exists()
