@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import llama_cpp
+import numpy as np
 from llama_cpp import llama_chat_format
 
+from desktop_chat.engine.speculative import PromptLookup
 from desktop_chat.engine.types import GenerationCancelled, GenParams, LoadParams, ModelLoadError
 
 log = logging.getLogger(__name__)
@@ -109,6 +111,73 @@ def completion_kwargs(gen: GenParams, stop: Sequence[str], room: int) -> dict[st
 class StreamResult:
     completion_tokens: int = 0
     finish_reason: str = "stop"
+    draft_proposed: int = 0  # speculative tokens offered, and how many the model kept
+    draft_accepted: int = 0
+
+
+@dataclass(frozen=True)
+class SavedState:
+    """A context's KV state without llama-cpp-python's score rows.
+
+    ``Llama.save_state`` also copies ``n_tokens x n_vocab`` float scores (capped at n_batch
+    rows) that sampling in llama.cpp's sampler chain never reads: 29.7 MB of scores beside
+    3.5 MB of KV for a 151-token SmolLM2 chat; 0.5 GB per state on a 262k-vocabulary model.
+    """
+
+    input_ids: Any  # numpy int array of n_tokens
+    data: bytes
+
+    @property
+    def n_tokens(self) -> int:
+        return len(self.input_ids)
+
+    @property
+    def nbytes(self) -> int:
+        return len(self.data) + int(self.input_ids.nbytes)
+
+
+def _score_sink(n_ctx: int, n_vocab: int) -> Any:
+    """An (n_ctx, n_vocab) array over one row: what llama-cpp-python writes there is dropped.
+
+    With a draft model it stores every position's logits in ``Llama.scores`` (n_ctx x n_vocab
+    floats: 0.8 GB for SmolLM2 at 4096), though the sampler reads llama.cpp's own buffer.
+    """
+    row = np.zeros((1, n_vocab), dtype=np.single)
+    return np.lib.stride_tricks.as_strided(
+        row, shape=(n_ctx, n_vocab), strides=(0, row.strides[1]), writeable=True
+    )
+
+
+class _DraftModel:
+    """A smaller model of the same family drafting greedily for the big one."""
+
+    def __init__(self, llm: llama_cpp.Llama, on_draft: Any, length: int = 6) -> None:
+        self.llm, self.on_draft, self.length = llm, on_draft, length
+        self.proposed = self.accepted = 0
+
+    def reset(self) -> None:
+        self.proposed = self.accepted = 0
+
+    def __call__(self, input_ids: Any, /, **_: object) -> Any:
+        self.on_draft()
+        llm, ids = self.llm, list(map(int, input_ids))
+        keep = 0
+        for a, b in zip(llm.input_ids[: llm.n_tokens], ids, strict=False):
+            if a != b:
+                break
+            keep += 1
+        keep = min(keep, len(ids) - 1)  # evaluate at least one token to get fresh logits
+        llm.n_tokens = keep
+        llm.eval(ids[keep:])
+        draft: list[int] = []
+        for _step in range(self.length):
+            token = int(llm.sample(temp=0.0, top_k=1))
+            if llama_cpp.llama_vocab_is_eog(llm._model.vocab, token):
+                break
+            draft.append(token)
+            llm.eval([token])
+        self.proposed += len(draft)
+        return np.array(draft, dtype=np.intc)
 
 
 class Backend:
@@ -119,6 +188,8 @@ class Backend:
         self._abort = threading.Event()
         self._abort_callback = llama_cpp.ggml_abort_callback(self._should_abort)
         self.path: Path | None = None
+        self._draft_llm: llama_cpp.Llama | None = None
+        self._drafter: PromptLookup | _DraftModel | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
     @property
@@ -160,12 +231,56 @@ class Backend:
                 "a model type this version does not support. Details are in the log file."
             ) from error
         llm.verbose = False  # silence per-request prints on stderr; timings stay in the log
+        llm.scores = _score_sink(llm.n_ctx(), llm.n_vocab())
         self._llm = llm
         self.path = params.path
         llama_cpp.llama_set_abort_callback(llm._ctx.ctx, self._abort_callback, None)
+        self._drafter = PromptLookup(on_draft=self._logits_for_drafts)
+        if params.speculative == "draft_model" and params.draft_model:
+            self._load_draft(Path(params.draft_model), kwargs)
         return time.perf_counter() - started
 
+    def _load_draft(self, path: Path, kwargs: dict[str, Any]) -> None:
+        llm = self._require()
+        draft_kwargs = {**kwargs, "model_path": str(path), "seed": 0}
+        try:
+            with contextlib.redirect_stderr(_StderrToLog()):
+                draft = llama_cpp.Llama(**draft_kwargs)
+        except (ValueError, RuntimeError, OSError, MemoryError) as error:
+            log.exception("draft model load failed: %s", path)
+            self.close()
+            raise ModelLoadError(
+                f"llama.cpp could not load the draft model {path.name}. Pick another draft "
+                "model in Settings, or set speculative decoding to Auto."
+            ) from error
+        if draft.n_vocab() != llm.n_vocab():
+            draft.close()
+            self.close()
+            raise ModelLoadError(
+                f"The draft model {path.name} has another vocabulary than the model "
+                f"({draft.n_vocab()} vs {llm.n_vocab()} tokens); it must be a smaller model of "
+                "the same family. Pick another in Settings, or set speculative decoding to Auto."
+            )
+        draft.verbose = False
+        draft.scores = _score_sink(draft.n_ctx(), draft.n_vocab())
+        self._draft_llm = draft
+        self._drafter = _DraftModel(draft, self._logits_for_drafts)
+
+    def _logits_for_drafts(self) -> None:
+        # The prompt is evaluated with the last position's logits only; from the first draft
+        # on every position of the batch needs logits to be verified.
+        if self._llm is not None:
+            self._llm._logits_all = True
+
+    @property
+    def has_draft_model(self) -> bool:
+        return self._draft_llm is not None
+
     def close(self) -> None:
+        if self._draft_llm is not None:
+            draft, self._draft_llm = self._draft_llm, None
+            draft.close()
+        self._drafter = None
         if self._llm is not None:
             llm, self._llm = self._llm, None
             llm.close()
@@ -209,14 +324,22 @@ class Backend:
         gen: GenParams,
         stop: Sequence[str],
         abort: threading.Event,
+        speculative: bool = False,
     ) -> Generator[str, None, StreamResult]:
         """Yield text pieces; returns a StreamResult through StopIteration.value.
 
         ``abort`` is checked between tokens here and, during prompt evaluation, inside
         llama.cpp through the abort callback; an abort there raises GenerationCancelled.
+        ``speculative`` drafts with the prompt-lookup drafter (or the draft model when one
+        is loaded); at temperature 0 the text is the same as without.
         """
         llm = self._require()
         self._abort = abort
+        drafter = self._drafter if speculative else None
+        llm._logits_all = False
+        llm.draft_model = drafter  # type: ignore[assignment]
+        if drafter is not None:
+            drafter.reset()
         pieces: Any = llm.create_completion(
             list(prompt_tokens), **completion_kwargs(gen, stop, llm.n_ctx() - len(prompt_tokens))
         )
@@ -245,15 +368,33 @@ class Backend:
             raise
         finally:
             pieces.close()
+            llm.draft_model = None
+            llm._logits_all = False
             llama_cpp.llama_set_abort_callback(llm._ctx.ctx, self._abort_callback, None)
+            if drafter is not None:
+                result.draft_proposed, result.draft_accepted = drafter.proposed, drafter.accepted
         return result
 
     # -- per-conversation KV state ---------------------------------------------------------
-    def save_state(self) -> Any:
-        return self._require().save_state()
+    def save_state(self) -> SavedState:
+        llm = self._require()
+        ctx = llm._ctx.ctx
+        size = int(llama_cpp.llama_state_get_size(ctx))
+        buffer = (ctypes.c_uint8 * size)()
+        written = int(llama_cpp.llama_state_get_data(ctx, buffer, size))
+        if written > size:
+            raise RuntimeError("llama.cpp wrote more state than it announced")
+        return SavedState(llm.input_ids[: llm.n_tokens].copy(), ctypes.string_at(buffer, written))
 
-    def load_state(self, state: Any) -> None:
-        self._require().load_state(state)
+    def load_state(self, state: SavedState) -> None:
+        llm = self._require()
+        data = (ctypes.c_uint8 * len(state.data)).from_buffer_copy(state.data)
+        if llama_cpp.llama_state_set_data(llm._ctx.ctx, data, len(state.data)) != len(state.data):
+            llm.n_tokens = 0  # whatever was in the cache is no longer known
+            raise RuntimeError("llama.cpp refused the saved state")
+        llm.input_ids[: state.n_tokens] = state.input_ids
+        llm.n_tokens = state.n_tokens
+        llm._requires_eval = True  # restored logits are not a live decode's: replay one token
 
     def raw_llama(self) -> llama_cpp.Llama:
         """For the benchmark's baseline only: the same model driven without our engine."""

@@ -42,6 +42,9 @@ class LoadParams:
     custom_template: str = ""
     seed: int = -1
     kv_cache_type: str = "f16"
+    speculative: str = "auto"  # auto | prompt_lookup | draft_model | off
+    draft_model: str = ""  # a smaller GGUF of the same family, for "draft_model"
+    state_cache_mb: int = 256  # byte budget of the saved states of recent chats
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,10 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal, Slot
 
 from desktop_chat.engine import backend as backend_module
-from desktop_chat.engine.backend import Backend, StreamResult
+from desktop_chat.engine.backend import Backend, SavedState, StreamResult
 from desktop_chat.engine.chat_formats import TemplateError
 from desktop_chat.engine.prompt import FormatChoice, choose_format, plan_prompt
+from desktop_chat.engine.speculative import wants_prompt_lookup
 from desktop_chat.engine.types import (
     ChatRequest,
     ContextOverflowError,
@@ -34,7 +35,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_N_CTX = 4096
 CHUNK_INTERVAL_S = 0.016  # batch tokens so a fast model does not flood the GUI event queue
-STATE_CACHE_SIZE = 3
+MIB = 1024 * 1024
 
 
 def resolve_n_ctx(requested: int, trained: int | None) -> int:
@@ -91,8 +92,9 @@ class EngineWorker(QObject):
         self._backend = Backend()
         self._info: ModelInfo | None = None
         self._format: FormatChoice | None = None
-        self._states: OrderedDict[str, Any] = OrderedDict()
+        self._states: OrderedDict[str, SavedState] = OrderedDict()
         self._active_conversation = ""
+        self._params: LoadParams | None = None
 
     # -- loading ---------------------------------------------------------------------------
     @Slot(int, object)
@@ -122,6 +124,7 @@ class EngineWorker(QObject):
         gpu_ok = backend_module.gpu_offload_supported()
         n_gpu_layers = self._resolve_gpu_layers(params.n_gpu_layers, meta, gpu_ok)
         seconds = self._backend.load(params, n_ctx, n_threads, n_gpu_layers)
+        self._params = params
         bos, eos = self._backend.special_tokens()
         try:
             fmt = choose_format(
@@ -210,7 +213,9 @@ class EngineWorker(QObject):
             )
             began = time.perf_counter()
             last_emit = 0.0
-            stream = self._backend.stream(plan.tokens, request.gen, plan.stop, abort)
+            stream = self._backend.stream(
+                plan.tokens, request.gen, plan.stop, abort, self._speculative(request)
+            )
             result = StreamResult()
             while True:
                 try:
@@ -264,16 +269,45 @@ class EngineWorker(QObject):
             else:
                 self.failed.emit(request_id, payload)
 
+    def _speculative(self, request: Any) -> bool:
+        """Draft for this request? A chat request has system and history; a text one, prompt."""
+        mode = self._params.speculative if self._params is not None else "off"
+        if self._backend.has_draft_model:
+            return mode == "draft_model"
+        return wants_prompt_lookup(
+            mode,
+            getattr(request, "system", ""),
+            getattr(request, "history", ()),
+            getattr(request, "prompt", ""),
+        )
+
+    @property
+    def state_cache_bytes(self) -> int:
+        """What the saved states of recent chats hold now (the benchmark reports it)."""
+        return sum(state.nbytes for state in self._states.values())
+
+    def _keep_state(self, key: str, state: SavedState) -> None:
+        """Cache ``state``, dropping the least recent ones beyond the byte budget.
+
+        A count was no bound: one state is n_tokens x the KV bytes per token, a few MB on
+        SmolLM2 and GBs for a long chat on a big model.
+        """
+        budget = (self._params.state_cache_mb if self._params is not None else 0) * MIB
+        self._states.pop(key, None)
+        if state.nbytes > budget:
+            log.info("not keeping a %d-byte chat state (budget %d bytes)", state.nbytes, budget)
+        else:
+            self._states[key] = state
+        while self.state_cache_bytes > budget:
+            self._states.popitem(last=False)
+
     def _switch_conversation(self, key: str) -> None:
         """Keep each recent chat's KV cache so going back to it does not re-read its prompt."""
         if not key or key == self._active_conversation:
             return
         if self._active_conversation:
             try:
-                self._states[self._active_conversation] = self._backend.save_state()
-                self._states.move_to_end(self._active_conversation)
-                while len(self._states) > STATE_CACHE_SIZE:
-                    self._states.popitem(last=False)
+                self._keep_state(self._active_conversation, self._backend.save_state())
             except Exception:
                 log.exception("could not save the model state")
         saved = self._states.pop(key, None)

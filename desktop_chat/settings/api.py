@@ -116,6 +116,9 @@ def to_load_params(settings: Settings, path: str | os.PathLike[str]) -> LoadPara
         custom_template=generation.custom_template,
         seed=generation.seed,
         kv_cache_type=inference.kv_cache_type,
+        speculative=inference.speculative,
+        draft_model=inference.draft_model,
+        state_cache_mb=inference.state_cache_mb,
     )
 
 

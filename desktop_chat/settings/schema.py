@@ -27,6 +27,7 @@ CHAT_FORMATS = (
     "custom",
 )
 KV_CACHE_TYPES = ("f16", "q8_0", "q4_0")
+SPECULATIVE_MODES = ("auto", "prompt_lookup", "draft_model", "off")
 THEMES = ("system", "light", "dark")
 LANGUAGES = ("system", "en", "zh_CN")
 CONTEXT_POLICIES = ("drop_oldest", "ask")
@@ -162,6 +163,33 @@ class InferenceSettings:
         label="KV cache precision",
         help="Quantizing the context cache (q8_0, q4_0) saves memory at a small cost in quality.",
         choices=KV_CACHE_TYPES,
+        needs_reload=True,
+    )
+    speculative: str = setting(
+        "auto",
+        label="Speculative decoding",
+        help="Guess several tokens ahead and check them in one step: faster when the answer "
+        "copies from the prompt (grounded answers, corrections, translations), identical "
+        "output. Auto uses prompt lookup for answers grounded in passages or on a long "
+        "message; 'draft model' needs a smaller model of the same family below.",
+        choices=SPECULATIVE_MODES,
+        needs_reload=True,
+    )
+    draft_model: str = setting(
+        "",
+        label="Draft model",
+        help="Path of a smaller GGUF of the same family, used when speculative decoding is "
+        "'draft model'. Empty = none.",
+        needs_reload=True,
+    )
+    state_cache_mb: int = setting(
+        256,
+        label="Saved chat states",
+        help="Memory kept for the model states of recent chats, so going back to one does "
+        "not re-read its history. 0 = keep none.",
+        min=0,
+        max=65536,
+        unit="MB",
         needs_reload=True,
     )
 

@@ -1,0 +1,121 @@
+"""Prompt-lookup decoding: the drafter, when it is used, and the same text at temperature 0."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from desktop_chat.engine.backend import Backend, StreamResult
+from desktop_chat.engine.prompt import choose_format, plan_prompt
+from desktop_chat.engine.speculative import PromptLookup, wants_prompt_lookup
+from desktop_chat.engine.types import ChatMessage, GenParams, LoadParams
+from desktop_chat.models.gguf_info import read_gguf_info
+
+PARAGRAPH = (
+    "Our store is open from nine in the morning until six in the evening, Monday to "
+    "Saturday. Orders placed before two in the afternoon ship the same day. Returns are "
+    "accepted within thirty days of delivery if the item is unused and in its original "
+    "packaging. Refunds are issued to the original payment method within five business days."
+)
+
+
+def test_the_drafter_proposes_what_followed_the_last_ngram():
+    drafter = PromptLookup(min_ngram=3, max_ngram=3)
+    ids = np.array([1, 2, 3, 4, 5, 6, 9, 1, 2, 3], dtype=np.intc)
+    assert drafter(ids).tolist() == [4, 5, 6, 9]  # the first draft is four tokens long
+    assert drafter.proposed == 4
+
+
+def test_the_drafter_proposes_nothing_without_a_three_token_match():
+    drafter = PromptLookup()
+    assert drafter(np.array([1, 2, 3, 7, 8, 2, 3], dtype=np.intc)).size == 0
+
+
+def test_the_draft_grows_when_accepted_and_shrinks_to_what_was_kept():
+    drafter = PromptLookup(min_ngram=2, max_ngram=2, max_draft=16)
+    text = list(range(40))
+    ids = np.array([*text, 0, 1], dtype=np.intc)
+    first = drafter(ids)
+    assert first.tolist() == [2, 3, 4, 5]
+    accepted = np.array([*ids, 2, 3, 4, 5, 6], dtype=np.intc)  # all four kept, one more
+    assert drafter(accepted).size == 8 and drafter.accepted == 4
+    missed = np.array([*accepted, 7, 8, 99], dtype=np.intc)  # two of eight kept
+    drafter(missed)
+    assert drafter.accepted == 6 and drafter.length == 2
+
+
+def test_auto_drafts_only_for_copy_heavy_requests():
+    long_text = ChatMessage("user", "Correct the typos: " + PARAGRAPH)
+    short = ChatMessage("user", "Tell me a story.")
+    assert wants_prompt_lookup("auto", "", (long_text,))
+    assert not wants_prompt_lookup("auto", "You are a helpful assistant.", (short,))
+    assert wants_prompt_lookup("auto", "Passages:\n" + PARAGRAPH * 4, (short,))
+    assert wants_prompt_lookup("prompt_lookup", "", (short,))
+    assert not wants_prompt_lookup("off", "", (long_text,))
+    assert wants_prompt_lookup("auto", "", (), prompt_text=PARAGRAPH)
+
+
+def _stream(
+    backend: Backend, tokens: list[int], stop, speculative: bool
+) -> tuple[str, StreamResult]:
+    pieces = backend.stream(
+        tokens,
+        GenParams(max_tokens=120, temperature=0.0, seed=3),
+        stop,
+        threading.Event(),
+        speculative,
+    )
+    text: list[str] = []
+    while True:
+        try:
+            text.append(next(pieces))
+        except StopIteration as done:
+            return "".join(text), done.value
+
+
+def _answer(path: Path, question: str, speculative: bool) -> tuple[str, StreamResult]:
+    # A fresh context for each: on a KV cache that held an earlier answer, batched draft
+    # verification can round differently from one-token steps and flip a near tie.
+    backend = Backend()
+    backend.load(LoadParams(path=path), 2048, 2, 0)
+    try:
+        plan = _plan(backend, path, question)
+        return _stream(backend, plan.tokens, plan.stop, speculative)
+    finally:
+        backend.close()
+
+
+def _plan(backend: Backend, path: Path, question: str):
+    meta = read_gguf_info(path)
+    bos, eos = backend.special_tokens()
+    fmt = choose_format(
+        "auto", "", meta.chat_template, meta.architecture, bos, eos, backend.vocab_has
+    )
+    return plan_prompt(
+        "You are a helpful assistant.",
+        [ChatMessage("user", question)],
+        fmt,
+        backend.tokenize,
+        2048,
+        256,
+    )
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Repeat this paragraph exactly, correcting any typos:\n\n" + PARAGRAPH,
+        "Write a short story about a lighthouse keeper.",
+    ],
+)
+def test_prompt_lookup_gives_the_same_text_at_temperature_0(smollm_path, question):
+    plain, plain_result = _answer(smollm_path, question, speculative=False)
+    drafted, drafted_result = _answer(smollm_path, question, speculative=True)
+    assert drafted == plain
+    assert drafted_result.completion_tokens == plain_result.completion_tokens
+    assert plain_result.draft_proposed == 0
+    if question.startswith("Repeat"):
+        assert drafted_result.draft_accepted > 0  # it did copy from the prompt
