@@ -59,16 +59,11 @@ def display_name(path: Path) -> str:
     )
 
 
-def auto_gpu_layers(meta: GGUFInfo) -> int:
-    """As many layers as fit in free VRAM, keeping a tenth of it spare; all when unknown."""
+def auto_gpu_layers(meta: GGUFInfo, n_ctx: int = DEFAULT_N_CTX) -> int:
+    """As many layers as fit in free VRAM (NVML) with their KV cache; all when unknown."""
     from desktop_chat.models import fit
 
-    layers = (meta.block_count or 0) + 1  # the output layer counts as one more
-    free = fit.vram_free()
-    if free is None or meta.file_size <= 0:
-        return 999
-    per_layer = meta.file_size / layers
-    return max(0, min(layers, int(free * 0.9 // per_layer)))
+    return fit.auto_gpu_layers(meta, n_ctx, fit.vram_free())
 
 
 class EngineWorker(QObject):
@@ -122,7 +117,7 @@ class EngineWorker(QObject):
         n_ctx = resolve_n_ctx(params.n_ctx, meta.context_length)
         n_threads = params.n_threads or physical_cores()
         gpu_ok = backend_module.gpu_offload_supported()
-        n_gpu_layers = self._resolve_gpu_layers(params.n_gpu_layers, meta, gpu_ok)
+        n_gpu_layers = self._resolve_gpu_layers(params.n_gpu_layers, meta, gpu_ok, n_ctx)
         seconds = self._backend.load(params, n_ctx, n_threads, n_gpu_layers)
         self._params = params
         bos, eos = self._backend.special_tokens()
@@ -159,12 +154,12 @@ class EngineWorker(QObject):
         return self._info
 
     @staticmethod
-    def _resolve_gpu_layers(requested: int, meta: GGUFInfo, gpu_ok: bool) -> int:
+    def _resolve_gpu_layers(requested: int, meta: GGUFInfo, gpu_ok: bool, n_ctx: int) -> int:
         if not gpu_ok:
             return 0
         if requested >= 0:
             return requested
-        return auto_gpu_layers(meta)
+        return auto_gpu_layers(meta, n_ctx)
 
     def _unload(self) -> None:
         if self._backend.loaded:

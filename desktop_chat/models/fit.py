@@ -11,6 +11,7 @@ from typing import Protocol, TypeVar
 
 import psutil
 
+from desktop_chat.models import vram
 from desktop_chat.models.gguf_info import GGUFInfo
 
 MIB = 1024 * 1024
@@ -19,6 +20,10 @@ OVERHEAD_FRACTION = 0.05  # scratch buffers grow with the model
 TIGHT_FRACTION = 0.85  # above this share of free memory the system starts to swap
 F16_BYTES = 2
 NVIDIA_SMI_TIMEOUT_S = 2.0
+CUDA_CONTEXT = 400 * MIB  # the CUDA runtime's own share, taken when llama.cpp starts it
+COMPUTE_BASE = 256 * MIB  # llama.cpp's GPU compute buffers at n_ubatch 512 …
+COMPUTE_PER_EMBD = 512 * 4 * 16  # … plus activations: n_ubatch x n_embd floats x ~16
+VRAM_SPARE = 0.05  # other programs' allocations move while the model loads
 
 # Lowest to highest quality. Full-precision files come first so that "recommended" picks
 # Q8_0 over F16: on a CPU the half-size file is nearly as good and twice as fast.
@@ -155,8 +160,33 @@ def ram_available() -> int:
     return int(psutil.virtual_memory().available)
 
 
+def auto_gpu_layers(info: GGUFInfo, n_ctx: int, free: int | None, kv_bytes: int = F16_BYTES) -> int:
+    """How many layers to offload: weights, KV cache and compute buffers within ``free``.
+
+    ``free`` None (no NVML: Metal, Vulkan, an AMD card) offloads everything, as llama.cpp
+    itself would be asked to. A count above ``block_count`` also puts the output layer on
+    the GPU.
+    """
+    blocks = info.block_count or 0
+    if free is None:
+        return 999
+    if blocks <= 0 or info.file_size <= 0:
+        return 0
+    compute = COMPUTE_BASE + COMPUTE_PER_EMBD * (info.embedding_length or 0)
+    usable = free * (1 - VRAM_SPARE) - CUDA_CONTEXT - compute
+    # The token embeddings stay in RAM and the output layer is about one block more.
+    per_layer = info.file_size / (blocks + 2) + kv_cache_bytes_for(info, n_ctx, kv_bytes) / blocks
+    if usable <= 0 or per_layer <= 0:
+        return 0
+    fitting = int(usable // per_layer)
+    return blocks + 1 if fitting > blocks else fitting
+
+
 def vram_free() -> int | None:
-    """Free memory of the emptiest-loaded NVIDIA GPU via nvidia-smi, or None when unknown."""
+    """Free video memory through NVML, else nvidia-smi's emptiest GPU; None when unknown."""
+    free = vram.nvml_free_bytes()
+    if free is not None:
+        return free
     exe = shutil.which("nvidia-smi")
     if exe is None:
         return None
@@ -180,5 +210,5 @@ def vram_free() -> int | None:
 
 
 def current_budget(query_gpu: bool = True) -> MemoryBudget:
-    """Free RAM and, if asked, free VRAM (nvidia-smi may take 2 s: not on the GUI thread)."""
+    """Free RAM and, if asked, free VRAM (NVML is quick; the nvidia-smi fallback may take 2 s)."""
     return MemoryBudget(ram_available(), vram_free() if query_gpu else None)
