@@ -27,6 +27,7 @@ from desktop_chat.chat.profiles import Profile
 from desktop_chat.engine.client import EngineClient
 from desktop_chat.engine.types import GenerationStats, ModelInfo
 from desktop_chat.store import Message, Store
+from desktop_chat.ui.chat.attachments import AttachmentBar
 from desktop_chat.ui.chat.composer import Composer
 from desktop_chat.ui.chat.header import ChatHeader, named_label
 from desktop_chat.ui.chat.message_actions import MessageActions
@@ -100,7 +101,10 @@ class ChatPane(QWidget):
         self.composer_column = QWidget()
         column_layout = QVBoxLayout(self.composer_column)
         column_layout.setContentsMargins(0, 0, 0, 0)
+        self.attachments = AttachmentBar(self.controller)
+        column_layout.addWidget(self.attachments)
         row = QHBoxLayout()
+        row.addWidget(self.attachments.button, 0, Qt.AlignmentFlag.AlignBottom)
         row.addWidget(self.composer, 1)
         row.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
         column_layout.addLayout(row)
@@ -130,6 +134,7 @@ class ChatPane(QWidget):
         self.header_row.sidebar_toggled.connect(self.toggle_sidebar)
         self.composer.submitted.connect(self.on_send_clicked)
         self.composer.stop_requested.connect(self.stop)
+        self.composer.files_dropped.connect(self.attachments.attach_files)
         self.send_button.clicked.connect(self.on_send_clicked)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.stop)
         self.banner.action_clicked.connect(self._on_banner_action)
