@@ -228,3 +228,49 @@ def test_the_icons_and_the_mime_type_are_complete() -> None:
         "application/x-gguf",
         "application/json",
     }
+
+
+def _fake_bundle(tmp_path: Path, self_test_line: str) -> Path:
+    exe = tmp_path / "bundle" / "desktop-chat"
+    exe.parent.mkdir()
+    exe.write_text(
+        "#!/bin/sh\n"
+        'case "$1" in\n'
+        '  --version) echo "desktop-chat 9.9" ;;\n'
+        f"  --self-test) echo '{self_test_line}' ;;\n"
+        '  chat) echo "Hello! How can I help?" ;;\n'
+        "esac\n"
+    )
+    exe.chmod(0o755)
+    return exe
+
+
+def test_smoke_sh_passes_a_bundle_that_answers(tmp_path: Path) -> None:
+    exe = _fake_bundle(tmp_path, '{"ok": true, "tokens": 3}')
+    out = _run(["bash", str(PACKAGING / "smoke.sh"), str(exe)], _env(tmp_path))
+    assert "smoke.sh: ok" in out
+
+
+def test_smoke_sh_fails_a_bundle_whose_self_test_fails(tmp_path: Path) -> None:
+    exe = _fake_bundle(tmp_path, '{"ok": false, "error": "no model"}')
+    result = subprocess.run(
+        ["bash", str(PACKAGING / "smoke.sh"), str(exe)],
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "--self-test did not print" in result.stderr
+
+
+def test_smoke_sh_says_how_to_build_when_there_is_no_bundle(tmp_path: Path) -> None:
+    result = subprocess.run(
+        ["bash", str(PACKAGING / "smoke.sh"), str(tmp_path / "missing" / "desktop-chat")],
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert "run bash packaging/build.sh first" in result.stderr
