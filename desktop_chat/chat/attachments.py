@@ -13,7 +13,12 @@ from typing import Any, Protocol
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
-from desktop_chat.chat.attachment_context import ReadResult, conversation_folder, read_attachment
+from desktop_chat.chat.attachment_context import (
+    ReadResult,
+    conversation_folder,
+    read_attachment,
+    sweep_orphans,
+)
 from desktop_chat.fsutil import os_error_reason
 from desktop_chat.kb.readers import Cancelled, DocumentError, check_size
 from desktop_chat.store import Attachment, NotFoundError, Store, StoreError
@@ -55,6 +60,18 @@ class ChatAttachments(QObject):
         self.get_context_size = get_context_size
         self.runner = TaskRunner(self)
         self._reading: dict[int, int] = {}  # task id -> attachment id
+        self.sweep()
+
+    def sweep(self) -> None:
+        """Remove the indexes of conversations purged since (never for a stand-in store kept in
+        memory: the real conversations are elsewhere, and so would be judged gone)."""
+        store = self.get_store()
+        if store.path is None:
+            return
+        try:
+            sweep_orphans(store)
+        except (OSError, StoreError) as error:
+            log.warning("could not sweep attachment indexes: %s", error)
 
     def list(self, conversation_id: int | None) -> list[Attachment]:
         """The conversation's attachments; one left "reading" by an earlier run (the app

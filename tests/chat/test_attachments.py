@@ -19,7 +19,7 @@ from desktop_chat.chat.attachment_context import (
 from desktop_chat.chat.attachments import ChatAttachments
 from desktop_chat.chat.turns import Turn
 from desktop_chat.engine.types import ChatMessage, ChatRequest, GenParams
-from desktop_chat.store import Store, open_store
+from desktop_chat.store import Store, open_memory_store, open_store
 
 CONTEXT = 2048
 TERMS = (
@@ -176,4 +176,8 @@ def test_indexes_of_purged_conversations_are_swept(qtbot, service, store, tmp_pa
     folder = conversation_folder(store, host.conversation_id)
     assert sweep_orphans(store) == 0 and folder.exists()
     store.purge_conversation(host.conversation_id)
-    assert sweep_orphans(store) == 1 and not folder.exists()
+    memory = ChatAttachments(open_memory_store, lambda: CONTEXT)  # a stand-in store: no sweep
+    memory.shutdown()
+    assert folder.exists()
+    ChatAttachments(lambda: store, lambda: CONTEXT).shutdown()  # as at the next start
+    assert not folder.exists()
