@@ -6,6 +6,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from desktop_chat.engine import backend as backend_module
 from desktop_chat.engine.backend import Backend, SavedState, StreamResult
 from desktop_chat.engine.chat_formats import TemplateError
-from desktop_chat.engine.prompt import FormatChoice, choose_format, plan_prompt
+from desktop_chat.engine.prompt import FormatChoice, PromptPlan, choose_format, plan_prompt
 from desktop_chat.engine.speculative import wants_prompt_lookup
 from desktop_chat.engine.types import (
     ChatRequest,
@@ -22,6 +23,7 @@ from desktop_chat.engine.types import (
     EngineError,
     GenerationCancelled,
     GenerationStats,
+    GenParams,
     LoadParams,
     ModelInfo,
     ModelLoadError,
@@ -36,6 +38,15 @@ log = logging.getLogger(__name__)
 DEFAULT_N_CTX = 4096
 CHUNK_INTERVAL_S = 0.016  # batch tokens so a fast model does not flood the GUI event queue
 MIB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class TextRequest:
+    """Plain text to continue, no chat format (the API's /v1/completions)."""
+
+    prompt: str
+    gen: GenParams = field(default_factory=GenParams)
+    conversation_key: str = ""
 
 
 def resolve_n_ctx(requested: int, trained: int | None) -> int:
@@ -175,7 +186,9 @@ class EngineWorker(QObject):
 
     # -- generation ------------------------------------------------------------------------
     @Slot(int, object, object)
-    def generate(self, request_id: int, request: ChatRequest, abort: threading.Event) -> None:
+    def generate(
+        self, request_id: int, request: ChatRequest | TextRequest, abort: threading.Event
+    ) -> None:
         stats = GenerationStats()
         terminal: tuple[str, Any] = ("failed", "Generation failed.")
         buffer: list[str] = []
@@ -187,18 +200,7 @@ class EngineWorker(QObject):
             if self._info is None or self._format is None:
                 raise ModelLoadError("No model is loaded yet. Pick one in the Models pane.")
             self._switch_conversation(request.conversation_key)
-            reserve = min(request.gen.max_tokens, self._info.n_ctx // 4)
-            plan = plan_prompt(
-                request.system,
-                request.history,
-                self._format,
-                self._backend.tokenize,
-                self._info.n_ctx,
-                reserve,
-                request.policy,
-                request.min_start,
-                request.continue_last,
-            )
+            plan = self._plan(request, self._info, self._format)
             stats.prompt_tokens = len(plan.tokens)
             stats.dropped_messages = plan.first_kept
             stats.notes = list(plan.notes)
@@ -263,6 +265,30 @@ class EngineWorker(QObject):
                 self.cancelled.emit(request_id, payload)
             else:
                 self.failed.emit(request_id, payload)
+
+    def _plan(
+        self, request: ChatRequest | TextRequest, info: ModelInfo, fmt: FormatChoice
+    ) -> PromptPlan:
+        reserve = min(request.gen.max_tokens, info.n_ctx // 4)
+        if isinstance(request, TextRequest):
+            tokens = self._backend.tokenize(request.prompt, add_bos=True)
+            if len(tokens) + 1 > info.n_ctx:
+                raise ContextOverflowError(
+                    f"The prompt is {len(tokens)} tokens long; the model's context holds "
+                    f"{info.n_ctx}."
+                )
+            return PromptPlan(request.prompt, tokens, (), 0)
+        return plan_prompt(
+            request.system,
+            request.history,
+            fmt,
+            self._backend.tokenize,
+            info.n_ctx,
+            reserve,
+            request.policy,
+            request.min_start,
+            request.continue_last,
+        )
 
     def _speculative(self, request: Any) -> bool:
         """Draft for this request? A chat request has system and history; a text one, prompt."""

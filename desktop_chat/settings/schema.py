@@ -322,6 +322,61 @@ class AppSettings:
     )
 
 
+SERVER_HOST_DEFAULT = "127.0.0.1"
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    enabled: bool = setting(
+        False,
+        label="Serve an OpenAI-compatible API",
+        help="Let other programs on this computer use the loaded model through an "
+        "OpenAI-compatible HTTP API.",
+    )
+    host: str = setting(
+        SERVER_HOST_DEFAULT,
+        label="Listen address",
+        help="127.0.0.1 = this computer only. Any other address makes the API reachable from "
+        "other machines and needs an API key.",
+    )
+    port: int = setting(8080, label="Port", help="The TCP port of the API.", min=1, max=65535)
+    api_key: str = setting(
+        "",
+        label="API key",
+        help="Clients send it as 'Authorization: Bearer <key>'. Empty = no key (this computer "
+        "only).",
+    )
+    cors_origins: tuple[str, ...] = setting(
+        (),
+        label="Allowed web origins (CORS)",
+        help="Web pages allowed to call the API from a browser, e.g. http://localhost:3000. "
+        "Empty = none.",
+    )
+    max_queue: int = setting(
+        8,
+        label="Request queue",
+        help="Server requests waiting for or using the model at once; more are refused "
+        "with 429.",
+        min=1,
+        max=256,
+        unit="requests",
+    )
+    max_body_kb: int = setting(
+        1024,
+        label="Largest request",
+        help="Bigger request bodies are refused with 413.",
+        min=1,
+        max=65536,
+        unit="KB",
+    )
+    log_bodies: bool = setting(
+        False,
+        label="Log message text",
+        help="Write the messages and answers of each request to the request log. Off = "
+        "only sizes and timings.",
+    )
+
+
 @dataclass(frozen=True)
 class RemoteSettings:
     connect_timeout_s: float = setting(
@@ -358,6 +413,7 @@ SECTIONS: Mapping[str, builtins.type[Any]] = MappingProxyType(
         "generation": GenerationSettings,
         "appearance": AppearanceSettings,
         "app": AppSettings,
+        "server": ServerSettings,
         "remote": RemoteSettings,
     }
 )
@@ -371,6 +427,7 @@ class Settings:
     generation: GenerationSettings = dataclasses.field(default_factory=GenerationSettings)
     appearance: AppearanceSettings = dataclasses.field(default_factory=AppearanceSettings)
     app: AppSettings = dataclasses.field(default_factory=AppSettings)
+    server: ServerSettings = dataclasses.field(default_factory=ServerSettings)
     remote: RemoteSettings = dataclasses.field(default_factory=RemoteSettings)
     # Read-only mappings; hash=False keeps Settings hashable by its sections.
     per_model: Mapping[str, Mapping[str, Any]] = dataclasses.field(

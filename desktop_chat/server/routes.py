@@ -1,0 +1,384 @@
+"""The ASGI app: OpenAI-compatible routes, API-key check, body limit, errors as error objects."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import json
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sse_starlette import EventSourceResponse
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from desktop_chat.engine.types import GenerationStats, GenParams, ModelInfo
+from desktop_chat.engine.worker import TextRequest
+from desktop_chat.fsutil import load_json_bounded
+from desktop_chat.server.bridge import EngineBridge, Event, Generation, QueueFull
+from desktop_chat.server.config import ServerConfig
+from desktop_chat.server.errors import ApiError
+from desktop_chat.server.protocol import (
+    Parsed,
+    Shaper,
+    engine_failure,
+    finish_reason,
+    parse_chat,
+    parse_completion,
+)
+from desktop_chat.server.request_log import RequestLog
+
+log = logging.getLogger(__name__)
+
+RETRY_AFTER_S = 2
+JSON_DEPTH = 64
+# A body over the limit is still read (and dropped) up to this many times the limit, so the
+# client gets its 413 instead of a connection reset while it is still sending.
+DRAIN_FACTOR = 16
+OPEN_PATHS = frozenset({"/health"})
+
+
+class ClientGone(Exception):
+    """The client hung up before its answer was ready."""
+
+
+def model_id(info: ModelInfo) -> str:
+    return info.path.name.removesuffix(".gguf").removesuffix(".GGUF")
+
+
+@dataclass
+class ServerContext:
+    bridge: EngineBridge
+    config: ServerConfig
+    request_log: RequestLog
+    defaults: Callable[[], GenParams]
+
+
+class ApiKeyMiddleware:
+    """Bearer auth on every route but /health whenever a key is set (constant-time compare)."""
+
+    def __init__(self, app: ASGIApp, key: str) -> None:
+        self.app = app
+        self.key = key.encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not self.key or scope["path"] in OPEN_PATHS:
+            await self.app(scope, receive, send)
+            return
+        given = b""
+        for name, value in scope.get("headers", []):
+            if name == b"authorization":
+                scheme, _, token = value.partition(b" ")
+                if scheme.lower() == b"bearer":
+                    given = token.strip()
+        if not hmac.compare_digest(given, self.key):
+            error = ApiError(
+                401,
+                "Incorrect or missing API key. Send it as 'Authorization: Bearer <key>'.",
+                code="invalid_api_key",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+            await error.response()(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+async def read_json(request: Request, limit: int) -> dict[str, Any]:
+    too_big = ApiError(
+        413,
+        f"The request body is larger than this server accepts ({limit:,} bytes).",
+        code="request_too_large",
+    )
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > limit:
+        await _drain(request, int(length), limit)
+        raise too_big
+    body = bytearray()
+    async for piece in request.stream():
+        body += piece
+        if len(body) > limit:
+            await _drain(request, len(body), limit)
+            raise too_big
+    try:
+        data = load_json_bounded(bytes(body), max_depth=JSON_DEPTH, max_bytes=None)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ApiError(
+            400, f"The request body is not valid JSON ({error}).", code="invalid_json"
+        ) from error
+    if not isinstance(data, dict):
+        raise ApiError(400, "The request body must be a JSON object.", code="invalid_json")
+    return data
+
+
+async def _drain(request: Request, seen: int, limit: int) -> None:
+    if seen > limit * DRAIN_FACTOR:
+        return
+    with contextlib.suppress(Exception):
+        async for piece in request.stream():
+            seen += len(piece)
+            if seen > limit * DRAIN_FACTOR:
+                return
+
+
+def _resolve_model(context: ServerContext, name: str) -> str:
+    info = context.bridge.model()
+    if info is None:
+        raise ApiError(
+            503,
+            "No model is loaded yet. Load one in the app's Models pane, or start the server "
+            "with desktop-chat serve --model FILE.gguf.",
+            kind="server_error",
+            code="model_not_loaded",
+        )
+    known = {model_id(info), info.path.name, info.name}
+    if name and name not in known:
+        raise ApiError(
+            404,
+            f"The model '{name}' is not available here; GET /v1/models lists the loaded one "
+            f"('{model_id(info)}').",
+            param="model",
+            code="model_not_found",
+        )
+    return model_id(info)
+
+
+async def _wait_disconnect(request: Request) -> None:
+    while True:
+        message = await request.receive()
+        if message["type"] == "http.disconnect":
+            return
+
+
+class _Answer:
+    """One request's answer from the engine, with what the request log records."""
+
+    def __init__(self, context: ServerContext, request: Request, parsed: Parsed, kind: str):
+        self.context = context
+        self.request = request
+        self.parsed = parsed
+        self.endpoint = request.url.path
+        self.shaper = Shaper(kind, _resolve_model(context, parsed.model))
+        self.began = time.perf_counter()
+        self.queued_s = 0.0
+        self.text: list[str] = []
+        self.client_gone = False
+        try:
+            self.generation: Generation = context.bridge.start(parsed.engine_request)
+        except QueueFull:
+            self.record(429, "refused", None)
+            raise ApiError(
+                429,
+                "The model is busy with other requests. Try again in a moment.",
+                kind="rate_limit_error",
+                code="rate_limit_exceeded",
+                headers={"Retry-After": str(RETRY_AFTER_S)},
+            ) from None
+        self.generation.on_end = self._on_end
+        self.events: AsyncIterator[Event] = self.generation.events()
+
+    async def next_event(self) -> Event:
+        """The next event; raises ClientGone (the generation stopped) if the client hangs up."""
+        watcher = asyncio.ensure_future(_wait_disconnect(self.request))
+        step = asyncio.ensure_future(anext(self.events))
+        try:
+            done, _ = await asyncio.wait({watcher, step}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            watcher.cancel()
+        if step not in done:
+            step.cancel()
+            self.hang_up()
+            raise ClientGone()
+        return self.take(step.result())
+
+    def take(self, event: Event) -> Event:
+        if event.kind == "started":
+            self.queued_s = time.perf_counter() - self.began
+        elif event.kind == "chunk":
+            self.text.append(event.value)
+        return event
+
+    def hang_up(self) -> None:
+        self.client_gone = True
+        self.generation.close()
+
+    def failure(self, event: Event) -> ApiError:
+        if event.kind == "cancelled":
+            return ApiError(
+                503,
+                "The answer was stopped: the model was unloaded or changed. Try again.",
+                kind="server_error",
+                code="cancelled",
+            )
+        return engine_failure(str(event.value), event.context_full)
+
+    def _on_end(self, event: Event) -> None:
+        if self.client_gone:
+            self.record(499, "client closed", self.generation.stats)
+        elif event.kind == "finished":
+            self.record(200, "finished", self.generation.stats)
+        else:
+            self.record(self.failure(event).status, event.kind, self.generation.stats)
+
+    def record(self, status: int, outcome: str, stats: GenerationStats | None) -> None:
+        entry: dict[str, Any] = {
+            "endpoint": self.endpoint,
+            "model": self.shaper.model,
+            "status": status,
+            "outcome": outcome,
+            "stream": self.parsed.stream,
+            "client": self.request.client.host if self.request.client else "",
+            "messages": self.parsed.message_count,
+            "queued_s": round(self.queued_s, 4),
+            "total_s": round(time.perf_counter() - self.began, 4),
+        }
+        if stats is not None:
+            entry.update(
+                prompt_tokens=stats.prompt_tokens,
+                completion_tokens=stats.completion_tokens,
+                ttft_s=round(stats.ttft_s, 4),
+                tokens_per_s=round(stats.tokens_per_s, 2),
+            )
+        request = self.parsed.engine_request
+        asked: object = (
+            request.prompt
+            if isinstance(request, TextRequest)
+            else [{"role": m.role, "content": m.content} for m in request.history]
+        )
+        bodies = {"request": asked, "answer": "".join(self.text)}
+        self.context.request_log.write(entry, bodies)
+
+
+async def _respond(context: ServerContext, request: Request, parsed: Parsed, kind: str) -> Response:
+    answer = _Answer(context, request, parsed, kind)
+    try:
+        event = await answer.next_event()
+        while event.kind == "started":  # wait for the first token before the status is sent
+            event = await answer.next_event()
+        if parsed.stream and not event.terminal:
+            return EventSourceResponse(_stream(answer, event), ping=15)
+        while not event.terminal:
+            event = await answer.next_event()
+    except ClientGone:
+        return Response(status_code=499)
+    if event.kind != "finished":
+        return answer.failure(event).response()
+    if parsed.stream:  # finished before its first token (an empty answer)
+        return EventSourceResponse(_stream(answer, event), ping=15)
+    return JSONResponse(answer.shaper.whole("".join(answer.text), answer.generation.stats))
+
+
+async def _stream(answer: _Answer, event: Event) -> AsyncIterator[dict[str, str]]:
+    shaper = answer.shaper
+    opened = False
+    try:
+        while True:
+            if event.kind == "chunk":
+                yield {"data": json.dumps(shaper.chunk(event.value, None, first=not opened))}
+                opened = True
+            elif event.kind == "finished":
+                stats = answer.generation.stats
+                yield {"data": json.dumps(shaper.chunk(None, finish_reason(stats), not opened))}
+                if answer.parsed.include_usage:
+                    yield {"data": json.dumps(shaper.usage_chunk(stats))}
+                yield {"data": "[DONE]"}
+                return
+            elif event.terminal:  # failed midway: OpenAI sends an error object in the stream
+                yield {"data": json.dumps(answer.failure(event).body())}
+                return
+            event = answer.take(await anext(answer.events))
+    except (asyncio.CancelledError, GeneratorExit):
+        answer.hang_up()  # sse-starlette cancels us when the client disconnects
+        raise
+    finally:
+        answer.generation.close()
+
+
+def build_app(context: ServerContext) -> Starlette:
+    async def chat_completions(request: Request) -> Response:
+        body = await read_json(request, context.config.max_body_bytes)
+        return await _respond(context, request, parse_chat(body, context.defaults()), "chat")
+
+    async def completions(request: Request) -> Response:
+        body = await read_json(request, context.config.max_body_bytes)
+        return await _respond(context, request, parse_completion(body, context.defaults()), "text")
+
+    async def embeddings(request: Request) -> Response:
+        await read_json(request, context.config.max_body_bytes)
+        raise ApiError(
+            404,
+            "No embedding model is available on this server.",
+            param="model",
+            code="model_not_found",
+        )
+
+    async def models(_request: Request) -> Response:
+        info = context.bridge.model()
+        data = []
+        if info is not None:
+            data.append(
+                {
+                    "id": model_id(info),
+                    "object": "model",
+                    "created": int(info.path.stat().st_mtime) if info.path.exists() else 0,
+                    "owned_by": "desktop-chat",
+                    "meta": {"n_ctx": info.n_ctx, "n_ctx_train": info.n_ctx_train},
+                }
+            )
+        return JSONResponse({"object": "list", "data": data})
+
+    async def health(_request: Request) -> Response:
+        return JSONResponse({"status": "ok", "model_loaded": context.bridge.model() is not None})
+
+    async def on_api_error(_request: Request, error: Exception) -> Response:
+        assert isinstance(error, ApiError)
+        return error.response()
+
+    async def on_http_error(_request: Request, error: Exception) -> Response:
+        assert isinstance(error, HTTPException)
+        message = {404: "There is no such endpoint.", 405: "This method is not allowed here."}
+        return ApiError(
+            error.status_code, message.get(error.status_code, str(error.detail)), code=None
+        ).response()
+
+    async def on_error(_request: Request, error: Exception) -> Response:
+        log.error("server request failed", exc_info=error)
+        return ApiError(
+            500, "The server failed on this request; details are in its log.", "server_error"
+        ).response()
+
+    middleware = []
+    if context.config.cors_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(context.config.cors_origins),
+                allow_methods=["GET", "POST", "OPTIONS"],
+                allow_headers=["authorization", "content-type"],
+            )
+        )
+    middleware.append(Middleware(ApiKeyMiddleware, key=context.config.api_key))
+    return Starlette(
+        routes=[
+            Route("/v1/chat/completions", chat_completions, methods=["POST"]),
+            Route("/v1/completions", completions, methods=["POST"]),
+            Route("/v1/embeddings", embeddings, methods=["POST"]),
+            Route("/v1/models", models, methods=["GET"]),
+            Route("/health", health, methods=["GET"]),
+        ],
+        middleware=middleware,
+        exception_handlers={
+            ApiError: on_api_error,
+            HTTPException: on_http_error,
+            Exception: on_error,
+        },
+    )
