@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, Slot
 from PySide6.QtWidgets import QApplication, QBoxLayout
 
-from desktop_chat import logs, tasks
+from desktop_chat import crash_guard, logs, qt_platform_check, tasks
 from desktop_chat import settings as settings_mod
 from desktop_chat.chat.profiles import Profile, ProfileError, ProfileStore
 from desktop_chat.engine import backend
@@ -24,15 +25,19 @@ from desktop_chat.ui.models.pane import ModelsPane
 from desktop_chat.ui.settings.pane import SettingsPane
 from desktop_chat.ui.settings.profiles import ProfilePicker, ProfilesDialog
 from desktop_chat.ui.shell import theme
+from desktop_chat.ui.shell.about import app_icon
 from desktop_chat.ui.shell.banner import Banner
+from desktop_chat.ui.shell.desktop import DesktopShell, quit_on_terminate
 from desktop_chat.ui.shell.i18n import choose_language, install_translator
 from desktop_chat.ui.shell.main_window import MainWindow
+from desktop_chat.ui.shell.single_instance import SingleInstance, hand_off
 from desktop_chat.ui.shell.widgets import show_error
 
 log = logging.getLogger(__name__)
 
 # How long exit waits for background tasks in all; one stuck longer is logged and left.
 SHUTDOWN_BOUND_S = 10.0
+DESKTOP_FILE_NAME = "org.desktopchat.DesktopChat"
 
 
 def ensure_qapp(argv: list[str] | None = None) -> QApplication:
@@ -42,6 +47,9 @@ def ensure_qapp(argv: list[str] | None = None) -> QApplication:
     app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("desktop-chat")
     app.setOrganizationName("desktop-chat")
+    # The .desktop entry's name (packaging/): docks group the window under its launcher.
+    app.setDesktopFileName(DESKTOP_FILE_NAME)
+    app.setWindowIcon(app_icon())
     return app
 
 
@@ -147,6 +155,7 @@ class DesktopChat(QObject):
         self.window.export_requested.connect(self.export_conversations)
         self.window.import_requested.connect(self.import_conversations)
         self.qapp.aboutToQuit.connect(self.shutdown)
+        self.shell = DesktopShell(self)
         self._closed = False
 
     def _open_store(self) -> tuple[Store, str | None]:
@@ -415,16 +424,39 @@ class DesktopChat(QObject):
         self.store.close()
 
 
-def run_gui(argv: list[str] | None = None) -> int:
+def run_gui(argv: list[str] | None = None, open_files: Sequence[str] = ()) -> int:
+    """The window; ``open_files`` (.gguf, .json) are imported once it is up."""
+    problem = qt_platform_check.check()
+    if problem:
+        print(problem, file=sys.stderr)
+        return qt_platform_check.EXIT_MISSING_LIBRARIES
+    previous_crash = crash_guard.take_previous_native_crash()
     qapp = ensure_qapp(argv)
+    instance = SingleInstance()
+    if not instance.listen():  # another window started meanwhile: it gets the files
+        return 0 if hand_off(open_files) else 1
+    guard = crash_guard.CrashGuard().install()
     try:
         app = DesktopChat(qapp)
     except StartupError as error:
+        guard.uninstall()
+        instance.close()
         print(error, file=sys.stderr)
         show_error(None, QCoreApplication.translate("DesktopChat", "Desktop Chat"), str(error))
         return 1
-    app.window.show()
+    guard.reporter = app.shell.crash_reporter.report
+    instance.open_requested.connect(app.shell.open_files)
+    quit_on_terminate(qapp)
     app.start()
+    # The last pane only when a model is coming: with none, start() showed Models on purpose.
+    app.window.restore_ui_state(pane_too=app.client.loading or app.client.model is not None)
+    app.window.show()
+    app.shell.note_previous_crash(previous_crash)
+    if open_files:
+        app.shell.open_files(list(open_files))
+    app.shell.maybe_show_welcome()
     code = qapp.exec()
     app.shutdown()
+    instance.close()
+    guard.uninstall()
     return code

@@ -45,7 +45,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# A launch with only files (a double-click, the .desktop entry's %F) opens them in the window.
+OPEN_SUFFIXES = (".gguf", ".json")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments and all(a.lower().endswith(OPEN_SUFFIXES) for a in arguments):
+        return open_window(arguments)
     args = build_parser().parse_args(argv)
     if args.self_test:
         from desktop_chat.selftest import run_self_test
@@ -58,9 +65,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         except KeyboardInterrupt:
             print("interrupted", file=sys.stderr)
             return 130
+    return open_window([])
+
+
+def open_window(files: list[str]) -> int:
+    """The window, or (one already runs on this data folder) hand it ``files`` and exit 0."""
+    from desktop_chat.ui.shell.single_instance import hand_off
+
+    if hand_off(files):
+        return 0
     from desktop_chat.app import run_gui
 
-    return run_gui()
+    return run_gui(open_files=files)
 
 
 if __name__ == "__main__":

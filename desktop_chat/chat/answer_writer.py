@@ -76,6 +76,13 @@ class AnswerWriter:
             self.store.update_message(answer.message_id, content=text)
             answer.saved_length, answer.saved_at = len(text), now
 
+    def save_now(self, answer: StreamingAnswer) -> None:
+        """Write the answer so far at once, still incomplete (before an error dialog)."""
+        text = answer.text
+        if len(text) != answer.saved_length:
+            self.store.update_message(answer.message_id, content=text)
+            answer.saved_length, answer.saved_at = len(text), time.monotonic()
+
     def finish(self, answer: StreamingAnswer, stats: GenerationStats) -> None:
         """Complete the message, or remove it when it holds no text at all."""
         if not answer.text:

@@ -88,6 +88,11 @@ class LiveAnswers(QObject):
         for stream in self._streams.values():
             self._write(self.writer.save_due, stream)
 
+    def flush(self) -> None:
+        """Write every answer so far now, still streaming and incomplete (an error is shown)."""
+        for stream in self._streams.values():
+            self._write(self.writer.save_now, stream)
+
     def _write(self, write: Callable[..., None], *args: Any) -> bool:
         try:
             write(*args)

@@ -67,6 +67,7 @@ class PrivacyPage(QWidget):
     ``shutdown()`` stops a size count still running (the settings pane calls it at exit)."""
 
     delete_clicked = Signal()
+    welcome_again_clicked = Signal()
     sizes_ready = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -106,15 +107,18 @@ class PrivacyPage(QWidget):
         buttons = QHBoxLayout()
         self.open_button = QPushButton(self.tr("Open data folder"))
         self.refresh_button = QPushButton(self.tr("Recount sizes"))
+        self.welcome_button = QPushButton(self.tr("Show the welcome again"))
         self.delete_button = QPushButton(self.tr("Delete all my data…"))
         self.delete_button.setObjectName("dangerButton")
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.refresh_button)
+        buttons.addWidget(self.welcome_button)
         buttons.addStretch(1)
         buttons.addWidget(self.delete_button)
         layout.addLayout(buttons)
         self.open_button.clicked.connect(self.open_data_folder)
         self.refresh_button.clicked.connect(self.refresh)
+        self.welcome_button.clicked.connect(self.welcome_again_clicked)
         self.delete_button.clicked.connect(self.delete_clicked)
 
         self.locations: dict[str, Path] = {}

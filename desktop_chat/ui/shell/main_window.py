@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat import __version__
+from desktop_chat.ui.shell import ui_state
 from desktop_chat.ui.shell.widgets import plain_label
 
 SHORTCUTS = (
@@ -43,6 +44,7 @@ class MainWindow(QMainWindow):
     kiosk_toggled = Signal(bool)
     export_requested = Signal(str)  # "current" or "all"
     import_requested = Signal()
+    about_requested = Signal()
 
     def __init__(
         self, chat: QWidget, models: QWidget, settings: QWidget, knowledge: QWidget | None = None
@@ -127,6 +129,8 @@ class MainWindow(QMainWindow):
         view_menu = self.menuBar().addMenu(self.tr("&View"))
         self.kiosk_action = self._action(view_menu, self.tr("Kiosk view"), "F11", self.toggle_kiosk)
         self.kiosk_action.setCheckable(True)
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        self._action(help_menu, self.tr("About Desktop Chat"), "", self.about_requested.emit)
 
     def _action(self, menu, text: str, shortcut: str, slot) -> QAction:  # type: ignore[no-untyped-def]
         action = QAction(text, self)
@@ -166,6 +170,13 @@ class MainWindow(QMainWindow):
         compact = event.size().width() < COMPACT_BELOW_PX
         self.nav.setFixedWidth(NAV_COMPACT_PX if compact else NAV_WIDE_PX)
 
+    def restore_ui_state(self, pane_too: bool = True) -> None:
+        """Geometry, splitters and (``pane_too``) the pane of the last run (ui_state.json)."""
+        pane = ui_state.restore_window(self)
+        if pane_too and pane is not None and 0 <= pane < len(self.nav_buttons):
+            self.show_pane(pane)
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        ui_state.save_window(self, self.stack.currentIndex())
         self.closing.emit()
         super().closeEvent(event)
