@@ -148,6 +148,7 @@ class DesktopChat(QObject):
         self.models.load_requested.connect(self.load_model)
         self.settings_pane.applied.connect(self._on_settings_applied)
         self.settings_pane.delete_all_requested.connect(self.delete_all_data)
+        self.settings_pane.remote_model_chosen.connect(self._use_remote_model)
         self.window.closing.connect(self.shutdown)
         self.window.new_chat_requested.connect(self.chat.new_chat)
         self.window.search_requested.connect(self.chat.sidebar.open_search)
@@ -337,6 +338,11 @@ class DesktopChat(QObject):
 
     # -- settings --------------------------------------------------------------------------
     @Slot(object, list)
+    def _use_remote_model(self, endpoint: str, model: str) -> None:
+        """Settings → Engines → Use in chat: the chat talks to that model from now on."""
+        self.chat.use_remote(endpoint, model)
+        self.window.show_chat()
+
     def _on_settings_applied(self, new: settings_mod.Settings, reload_keys: list[str]) -> None:
         self.settings = new
         self._save()

@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-BENCHES = ("engine", "models", "kb", "store", "render")
+BENCHES = ("engine", "models", "kb", "store", "render", "remote")
 
 
 def register(subparsers: Any) -> None:
@@ -59,6 +59,10 @@ def run(args: argparse.Namespace) -> int:
         from desktop_chat.bench import render_bench
 
         figures += render_bench.run()
+    if "remote" in only:
+        from desktop_chat.bench import remote_bench
+
+        figures += remote_bench.run(smol)
     print(table(figures))
     if args.json:
         args.json.write_text(json.dumps([f.as_dict() for f in figures], indent=2) + "\n")

@@ -25,6 +25,7 @@ from desktop_chat import settings as settings_mod
 from desktop_chat.chat.controller import DROP_OLDEST, ChatController
 from desktop_chat.chat.profiles import Profile
 from desktop_chat.engine.client import EngineClient
+from desktop_chat.engine.remote import RemoteTarget
 from desktop_chat.engine.types import GenerationStats, ModelInfo
 from desktop_chat.store import Message, Store
 from desktop_chat.ui.chat.attachments import AttachmentBar
@@ -35,6 +36,7 @@ from desktop_chat.ui.chat.sidebar import ConversationSidebar
 from desktop_chat.ui.chat.suggestion_bar import SuggestionBar
 from desktop_chat.ui.chat.transcript import PAGE_SIZE, Transcript
 from desktop_chat.ui.shell.banner import Banner
+from desktop_chat.ui.shell.widgets import plain_tooltip
 
 log = logging.getLogger(__name__)
 
@@ -148,6 +150,8 @@ class ChatPane(QWidget):
         # ... and what it says is drawn here.
         c = self.controller
         c.conversation_changed.connect(self._on_conversation_changed)
+        c.conversation_changed.connect(self._show_remote)
+        c.model_changed.connect(self._show_remote)
         c.messages_changed.connect(self._render_branch)
         c.conversations_changed.connect(self.sidebar.refresh)
         c.profile_changed.connect(self.profile_changed)
@@ -248,7 +252,12 @@ class ChatPane(QWidget):
         text = f"<h2>{self.tr('What can I help with?')}</h2>"
         if greeting:
             text = f"<h2>{html.escape(greeting)}</h2>"
-        if model:
+        remote = self._remote
+        if remote is not None:
+            text += self.tr(
+                "<p>{model} runs on the engine “{name}”: what you type is sent there.</p>"
+            ).format(model=html.escape(remote.model), name=html.escape(remote.endpoint))
+        elif model:
             # The name comes from the model file's own metadata: shown as text, never markup.
             text += self.tr(
                 "<p>{model} runs on this computer. Nothing you type leaves it.</p>"
@@ -389,7 +398,7 @@ class ChatPane(QWidget):
         text = self.composer.toPlainText().strip()
         if not text:
             return
-        if not self._model_ready:
+        if not self._model_ready and self._remote is None:
             self.banner.show_error(
                 self.tr("No model is loaded yet. Wait for it to load, or pick one in Models."),
                 self.tr("Open Models"),
@@ -421,8 +430,53 @@ class ChatPane(QWidget):
             self.tr("{used} / {total} tokens").format(used=used, total=total)
         )
 
+    # -- a remote model -------------------------------------------------------------------
+    @property
+    def _remote(self) -> RemoteTarget | None:
+        return self.controller.remote_target(self.controller.conversation_id)
+
+    def use_remote(self, endpoint: str, model: str) -> None:
+        """Talk to a remote model in this chat and new ones (Settings → Engines → Use in chat)."""
+        self.controller.use_remote(RemoteTarget(endpoint, model))
+        self._show_welcome()
+
+    @Slot()
+    def _show_remote(self, _conversation: object = None) -> None:
+        """The "Remote · <endpoint>" badge whenever this chat's text goes to another machine."""
+        target = self._remote
+        badge = self.header_row.remote_badge
+        badge.setVisible(target is not None)
+        if target is not None:
+            badge.setText(self.tr("Remote · {name}").format(name=target.endpoint))
+            badge.setToolTip(
+                plain_tooltip(
+                    self.tr(
+                        "{model} on the engine “{name}”: what you send here goes there."
+                    ).format(model=target.model, name=target.endpoint)
+                )
+            )
+            self.status_label.setText(
+                self.tr("{model} · remote engine {name}").format(
+                    model=target.model, name=target.endpoint
+                )
+            )
+        elif self.client.model is not None:
+            self.status_label.setText(self._model_text(self.client.model))
+        self._update_controls()
+
     @Slot(object)
     def _on_stats(self, stats: GenerationStats) -> None:
+        target = self._remote
+        if target is not None:
+            self.status_label.setText(
+                self.tr("{model} · remote engine {name}").format(
+                    model=target.model, name=target.endpoint
+                )
+                + self.tr(" · first token {ttft:.2f} s · {tps:.1f} tokens/s").format(
+                    ttft=stats.ttft_s, tps=stats.tokens_per_s
+                )
+            )
+            return
         model = self.client.model
         if model is not None:
             self.status_label.setText(self._model_text(model, stats))
@@ -455,7 +509,7 @@ class ChatPane(QWidget):
         self.send_button.setProperty("stop", busy)
         self.send_button.style().unpolish(self.send_button)
         self.send_button.style().polish(self.send_button)
-        self.send_button.setEnabled(busy or self._model_ready)
+        self.send_button.setEnabled(busy or self._model_ready or self._remote is not None)
         self.actions.set_busy(busy)
 
     # -- the store's life ------------------------------------------------------------------

@@ -24,6 +24,7 @@ from desktop_chat import settings as settings_mod
 from desktop_chat.models.gguf_info import GGUFInfo, InvalidModelFile, read_gguf_info
 from desktop_chat.tasks import TaskRunner
 from desktop_chat.ui.settings.editors import show_value, value_of
+from desktop_chat.ui.settings.engines_page import EnginesPage
 from desktop_chat.ui.settings.pages import (
     AppearancePage,
     GenerationPage,
@@ -52,6 +53,7 @@ class SettingsPane(QWidget):
 
     applied = Signal(object, list)  # new Settings, keys needing a model reload
     delete_all_requested = Signal()
+    remote_model_chosen = Signal(str, str)  # Engines → Use in chat: endpoint, model
     model_info_shown = Signal()  # the model's facts from set_model are on screen
 
     def __init__(
@@ -85,6 +87,7 @@ class SettingsPane(QWidget):
         self.shortcuts = ShortcutsPage()
         self.language = LanguagePage()
         self.privacy = PrivacyPage()
+        self.engines = EnginesPage(lambda: self._settings)
         self.gpu_note = self.inference.gpu_note
         self.template = self.generation.template
         self.pages: dict[str, QWidget] = {
@@ -94,6 +97,7 @@ class SettingsPane(QWidget):
             "appearance": self.appearance,
             "shortcuts": self.shortcuts,
             "language": self.language,
+            "engines": self.engines,
             "privacy": self.privacy,
         }
         titles = {
@@ -103,11 +107,12 @@ class SettingsPane(QWidget):
             "appearance": self.tr("Appearance"),
             "shortcuts": self.tr("Keyboard shortcuts"),
             "language": self.tr("Language"),
+            "engines": self.tr("Engines"),
             "privacy": self.tr("Privacy and data"),
         }
         self.editors: dict[str, QWidget] = {}
         self._tags: dict[str, QLabel] = {}
-        for page in (self.inference, self.generation, self.appearance, self.language):
+        for page in (self.inference, self.generation, self.appearance, self.language, self.engines):
             self.editors.update(page.editors)
             self._tags.update(page.tags)
 
@@ -146,6 +151,7 @@ class SettingsPane(QWidget):
         self.model_page.reset_requested.connect(self.reset_override)
         self.model_page.reset_all_requested.connect(self.reset_all_overrides)
         self.privacy.delete_clicked.connect(self._on_delete_clicked)
+        self.engines.use_in_chat.connect(self.remote_model_chosen)
         self.set_model(None)
         self.set_settings(current)
 
@@ -220,6 +226,7 @@ class SettingsPane(QWidget):
         self.runner.shutdown()
         self.privacy.shutdown()
         self.template.shutdown()
+        self.engines.shutdown()
 
     # -- values ----------------------------------------------------------------------------
     def set_settings(self, settings: settings_mod.Settings) -> None:

@@ -42,6 +42,9 @@ NON_DEFAULTS = {
     "appearance.chat_width": 1000,
     "app.language": "zh_CN",
     "app.context_policy": "ask",
+    "remote.connect_timeout_s": 5.0,
+    "remote.stall_timeout_s": 120.0,
+    "remote.default_context": 8192,
 }
 
 
