@@ -274,9 +274,7 @@ class DesktopChat(QObject):
     def _on_kiosk_toggled(self, on: bool) -> None:
         self.chat.set_kiosk(on)
         size = self.settings.appearance.font_size
-        self.qapp.setStyleSheet(
-            theme.style_sheet(self.settings.appearance.theme, size + 6 if on else size)
-        )
+        theme.apply(self.qapp, self.settings.appearance.theme, size + 6 if on else size)
 
     # -- export and import ----------------------------------------------------------------
     @Slot(str)
@@ -364,7 +362,7 @@ class DesktopChat(QObject):
     def apply_appearance(self) -> None:
         appearance = self.settings.appearance
         resolved = theme.resolve(appearance.theme)
-        self.qapp.setStyleSheet(theme.style_sheet(appearance.theme, appearance.font_size))
+        theme.apply(self.qapp, appearance.theme, appearance.font_size)
         self.chat.transcript.set_theme(resolved)
         self.chat.set_readable_width(appearance.chat_width)
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtCore import QSize, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
     QMainWindow,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -31,10 +32,25 @@ SHORTCUTS = (
 )
 
 
-# The navigation bar gives way in a small window (below COMPACT_BELOW_PX wide).
+# The navigation bar's width: this wide when there is room, down to compact when not.
 NAV_WIDE_PX = 204
 NAV_COMPACT_PX = 150
-COMPACT_BELOW_PX = 1000
+
+
+class NavBar(QWidget):
+    """The navigation column: asks for NAV_WIDE_PX, gives way to NAV_COMPACT_PX.
+
+    Its minimum is always the compact width, so the window's minimum width never depends
+    on how wide the bar happens to be now (a small screen must always fit the window).
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMinimumWidth(NAV_COMPACT_PX)
+        self.setMaximumWidth(NAV_WIDE_PX)
+
+    def sizeHint(self) -> QSize:
+        return QSize(NAV_WIDE_PX, super().sizeHint().height())
 
 
 class MainWindow(QMainWindow):
@@ -62,11 +78,8 @@ class MainWindow(QMainWindow):
         row = QHBoxLayout(central)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(0)
-        self.nav = QWidget()
+        self.nav = NavBar()
         self.nav.setObjectName("navBar")
-        # Compact until the first resize says there is room: the window's minimum width is
-        # worked out before that, and must fit a small screen.
-        self.nav.setFixedWidth(NAV_COMPACT_PX)
         nav_layout = QVBoxLayout(self.nav)
         nav_layout.setContentsMargins(8, 8, 8, 8)
         nav_layout.setSpacing(2)
@@ -95,6 +108,7 @@ class MainWindow(QMainWindow):
         version.setObjectName("hint")
         nav_layout.addWidget(version)
         row.addWidget(self.nav)
+        self.stack.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self.nav_group.idClicked.connect(self.show_pane)
@@ -164,11 +178,6 @@ class MainWindow(QMainWindow):
 
     def show_settings(self) -> None:
         self.show_pane(self._settings_index)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        compact = event.size().width() < COMPACT_BELOW_PX
-        self.nav.setFixedWidth(NAV_COMPACT_PX if compact else NAV_WIDE_PX)
 
     def restore_ui_state(self, pane_too: bool = True) -> None:
         """Geometry, splitters and (``pane_too``) the pane of the last run (ui_state.json)."""

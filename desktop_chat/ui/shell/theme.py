@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication
 
 PALETTES = {
     "light": {
         "bg": "#ffffff",
         "side": "#f3f4f6",
         "text": "#1f2328",
-        "muted": "#6b7280",
+        "muted": "#5f6672",
         "border": "#e5e7eb",
         "user": "#eef2ff",
         "assistant": "#ffffff",
@@ -23,6 +24,7 @@ PALETTES = {
         "info_text": "#1e3a8a",
         "input": "#ffffff",
         "selected": "#e0e7ff",
+        "scroll": "#c4c8d0",
     },
     "dark": {
         "bg": "#1b1c20",
@@ -41,6 +43,7 @@ PALETTES = {
         "info_text": "#bfdbfe",
         "input": "#23252b",
         "selected": "#2b2f45",
+        "scroll": "#4a4d57",
     },
 }
 
@@ -52,6 +55,49 @@ def resolve(theme: str) -> str:
     hints = QGuiApplication.styleHints()
     scheme = hints.colorScheme() if hints is not None else Qt.ColorScheme.Unknown
     return "dark" if scheme == Qt.ColorScheme.Dark else "light"
+
+
+def palette(theme: str) -> QPalette:
+    """The palette under the style sheet: popups, item views and dialogs the sheet misses."""
+    p = PALETTES[resolve(theme)]
+    colours = QPalette()
+    roles = {
+        QPalette.ColorRole.Window: p["bg"],
+        QPalette.ColorRole.WindowText: p["text"],
+        QPalette.ColorRole.Base: p["input"],
+        QPalette.ColorRole.AlternateBase: p["side"],
+        QPalette.ColorRole.Text: p["text"],
+        QPalette.ColorRole.Button: p["input"],
+        QPalette.ColorRole.ButtonText: p["text"],
+        QPalette.ColorRole.Highlight: p["selected"],
+        QPalette.ColorRole.HighlightedText: p["text"],
+        QPalette.ColorRole.ToolTipBase: p["bg"],
+        QPalette.ColorRole.ToolTipText: p["text"],
+        QPalette.ColorRole.PlaceholderText: p["muted"],
+        QPalette.ColorRole.Link: p["accent"],
+        QPalette.ColorRole.LinkVisited: p["accent"],
+        QPalette.ColorRole.BrightText: p["stop"],
+        QPalette.ColorRole.Light: p["border"],
+        QPalette.ColorRole.Midlight: p["border"],
+        QPalette.ColorRole.Mid: p["border"],
+        QPalette.ColorRole.Dark: p["side"],
+        QPalette.ColorRole.Shadow: p["side"],
+    }
+    for role, colour in roles.items():
+        colours.setColor(role, QColor(colour))
+    for role in (
+        QPalette.ColorRole.WindowText,
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.ButtonText,
+    ):
+        colours.setColor(QPalette.ColorGroup.Disabled, role, QColor(p["muted"]))
+    return colours
+
+
+def apply(app: QApplication, theme: str, font_size: int = 11) -> None:
+    """Give the whole application the theme: its palette, then its style sheet."""
+    app.setPalette(palette(theme))
+    app.setStyleSheet(style_sheet(theme, font_size))
 
 
 def style_sheet(theme: str, font_size: int = 11) -> str:
@@ -131,7 +177,43 @@ QToolTip {{ background: {p["bg"]}; color: {p["text"]}; border: 1px solid {p["bor
 #streamingBody {{ background: transparent; border: none; color: {p["text"]}; }}
 #sectionTitle {{ font-size: {font_size + 4}pt; font-weight: bold; }}
 #hint {{ color: {p["muted"]}; }}
-QScrollBar:vertical {{ background: transparent; width: 10px; }}
-QScrollBar::handle:vertical {{ background: {p["border"]}; border-radius: 5px; min-height: 30px; }}
-QScrollBar::add-line, QScrollBar::sub-line {{ height: 0; }}
+QScrollBar:vertical {{ background: transparent; width: 10px; border: none; }}
+QScrollBar:horizontal {{ background: transparent; height: 10px; border: none; }}
+QScrollBar::handle:vertical {{ background: {p["scroll"]}; border-radius: 5px; min-height: 30px; }}
+QScrollBar::handle:horizontal {{ background: {p["scroll"]}; border-radius: 5px; min-width: 30px; }}
+QScrollBar::add-line, QScrollBar::sub-line {{ height: 0; width: 0; border: none; }}
+QScrollBar::add-page, QScrollBar::sub-page {{ background: transparent; }}
+QAbstractScrollArea::corner {{ background: {p["bg"]}; }}
+QComboBox {{ color: {p["text"]}; border: 1px solid {p["border"]}; border-radius: 6px;
+    padding: 4px 8px; }}
+QComboBox QAbstractItemView {{ background: {p["input"]}; color: {p["text"]};
+    border: 1px solid {p["border"]}; selection-background-color: {p["selected"]};
+    selection-color: {p["text"]}; outline: none; }}
+QTextEdit, QTextBrowser, QPlainTextEdit {{ background: {p["input"]}; color: {p["text"]};
+    selection-background-color: {p["selected"]}; selection-color: {p["text"]}; }}
+QLineEdit, QSpinBox, QDoubleSpinBox {{ color: {p["text"]};
+    selection-background-color: {p["selected"]}; selection-color: {p["text"]}; }}
+QSpinBox, QDoubleSpinBox {{ border: 1px solid {p["border"]}; border-radius: 6px; padding: 3px; }}
+QTabBar::tab {{ color: {p["text"]}; background: transparent; border: none;
+    border-bottom: 2px solid transparent; }}
+QTabBar::tab:selected {{ border-bottom: 2px solid {p["accent"]}; }}
+QTabBar::tab:hover {{ background: {p["selected"]}; }}
+QTreeView, QTreeWidget, QTableView, QListView {{ color: {p["text"]};
+    alternate-background-color: {p["side"]}; }}
+QGroupBox {{ border: 1px solid {p["border"]}; border-radius: 8px; margin-top: 1.2em;
+    padding-top: 6px; }}
+QGroupBox::title {{ subcontrol-origin: margin; left: 10px; padding: 0 4px; color: {p["text"]}; }}
+QCheckBox, QRadioButton {{ color: {p["text"]}; background: transparent; }}
+QProgressBar {{ background: {p["input"]}; color: {p["text"]}; border: 1px solid {p["border"]};
+    border-radius: 6px; text-align: center; }}
+QProgressBar::chunk {{ background: {p["accent"]}; border-radius: 5px; }}
+QToolButton {{ color: {p["text"]}; background: transparent; border: none; padding: 2px 6px; }}
+QToolButton:hover {{ background: {p["selected"]}; border-radius: 6px; }}
+QMenu::item {{ padding: 4px 18px; }}
+QMenu::item:disabled {{ color: {p["muted"]}; }}
+QMessageBox, QDialog, QInputDialog {{ background: {p["bg"]}; }}
+QSplitter::handle {{ background: {p["border"]}; }}
+*:focus {{ outline: none; }}
+QPushButton:focus, QToolButton:focus, QComboBox:focus, QCheckBox:focus, QListView:focus,
+QTreeView:focus, QTabBar:focus {{ border: 1px solid {p["accent"]}; }}
 """
