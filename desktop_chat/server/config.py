@@ -6,6 +6,8 @@ import ipaddress
 import secrets
 from dataclasses import dataclass
 
+from PySide6.QtCore import QCoreApplication
+
 from desktop_chat.settings import Settings
 
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1", "ip6-localhost"})
@@ -58,9 +60,12 @@ def check_bind(config: ServerConfig) -> None:
     """Refuse to listen beyond this computer without a key (the API runs the user's model)."""
     if config.public and not config.api_key:
         raise ServerConfigError(
-            f"Listening on {config.host} makes the API reachable from other machines, so it "
-            "needs an API key. Set one (Settings → Server → Generate, or --api-key), or listen "
-            "on 127.0.0.1."
+            QCoreApplication.translate(
+                "ServerConfig",
+                "Listening on {host} makes the API reachable from other machines, so it needs "
+                "an API key. Set one (Settings → Server → Generate, or --api-key), or listen on "
+                "127.0.0.1.",
+            ).format(host=config.host)
         )
 
 

@@ -6,7 +6,7 @@ import logging
 import socket
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from desktop_chat.engine.types import GenParams
 from desktop_chat.server.bridge import Engine, EngineBridge
@@ -34,12 +34,18 @@ def _bind(host: str, port: int) -> socket.socket:
         sock.close()
         if isinstance(error, socket.gaierror):
             raise ServerConfigError(
-                f"The listen address {host!r} is not an address of this computer. "
-                "Use 127.0.0.1, 0.0.0.0 or one of its own addresses."
+                QCoreApplication.translate(
+                    "ApiServer",
+                    "The listen address {host} is not an address of this computer. Use "
+                    "127.0.0.1, 0.0.0.0 or one of its own addresses.",
+                ).format(host=host)
             ) from error
         raise ServerConfigError(
-            f"The API cannot listen on {host}:{port} ({error.strerror or error}). Another "
-            "program may be using the port: pick another one."
+            QCoreApplication.translate(
+                "ApiServer",
+                "The API cannot listen on {host}:{port} ({reason}). Another program may be "
+                "using the port: pick another one.",
+            ).format(host=host, port=port, reason=error.strerror or error)
         ) from error
     sock.set_inheritable(True)
     return sock
@@ -114,7 +120,11 @@ class ApiServer(QObject):
         if task is None:
             sock.close()
             self._uvicorn = None
-            raise ServerConfigError("The app is closing; the API was not started.")
+            raise ServerConfigError(
+                QCoreApplication.translate(
+                    "ApiServer", "The app is closing; the API was not started."
+                )
+            )
         self._task = task
         log.info("API server listening on %s", self.base_url)
         self.running_changed.emit(True)
