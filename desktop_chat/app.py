@@ -17,6 +17,7 @@ from desktop_chat.engine import backend
 from desktop_chat.engine.client import EngineClient
 from desktop_chat.engine.types import ModelInfo
 from desktop_chat.models import starter
+from desktop_chat.server.control import ServerControl
 from desktop_chat.store import Store, StoreError, open_memory_store, open_store
 from desktop_chat.ui.chat.pane import ChatPane
 from desktop_chat.ui.knowledge.indexer import KbIndexer
@@ -139,6 +140,11 @@ class DesktopChat(QObject):
         if notices:
             self.settings_pane.show_warnings(result.warnings)
             self.startup_banner.show_error(" ".join(notices))
+        # The API server's banner: reachable from other machines, busy, or failed to start.
+        self.api = ServerControl(self.client, lambda: settings_mod.to_gen_params(self.settings))
+        self.api_banner = Banner()
+        column.insertWidget(column.indexOf(self.chat.banner), self.api_banner)
+        self.api.changed.connect(self._on_api_changed)
         self.chat.sidebar.refresh()
 
         self.client.model_loading.connect(self._on_loading)
@@ -182,6 +188,7 @@ class DesktopChat(QObject):
         return starter.smollm2_path()
 
     def start(self) -> None:
+        self.api.apply(self.settings)
         path = self.first_model()
         if path is None:
             self.chat.show_no_model()
@@ -345,6 +352,7 @@ class DesktopChat(QObject):
         self.settings = new
         self._save()
         self.apply_appearance()
+        self.api.apply(new)
         if reload_keys and self.client.model is not None:
             self.load_model(self.client.model.path)
 
@@ -409,6 +417,29 @@ class DesktopChat(QObject):
         else:
             self.settings_pane.banner.show_info(self.tr("All your data was deleted."))
 
+    @Slot()
+    def _on_api_changed(self) -> None:
+        api = self.api
+        self.settings_pane.server.set_status(api.running, api.url, api.error, api.serving)
+        serving = ""
+        if api.serving:
+            serving = self.tr(
+                "Serving %n API request(s); your own questions wait their turn.", "", api.serving
+            )
+        if api.error:
+            self.api_banner.show_error(
+                self.tr("The API server is not running: {error}").format(error=api.error)
+            )
+        elif api.public:
+            reachable = self.tr(
+                "The API is reachable from other machines at {url}; requests need the API key."
+            ).format(url=api.url)
+            self.api_banner.show_info(f"{reachable} {serving}".strip())
+        elif serving:
+            self.api_banner.show_info(serving)
+        else:
+            self.api_banner.hide()
+
     # -- shutdown --------------------------------------------------------------------------
     @Slot()
     def shutdown(self) -> None:
@@ -424,6 +455,7 @@ class DesktopChat(QObject):
         if not tasks.shutdown_all(SHUTDOWN_BOUND_S):
             names = ", ".join(task.name for task in tasks.live_tasks())
             log.error("background tasks still running at exit: %s", names)
+        self.api.shutdown()
         self.client.shutdown()
         self.store.close()
 

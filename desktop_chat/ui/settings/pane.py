@@ -35,6 +35,7 @@ from desktop_chat.ui.settings.pages import (
     scrolled,
 )
 from desktop_chat.ui.settings.privacy import PrivacyPage
+from desktop_chat.ui.settings.server_page import ServerPage
 from desktop_chat.ui.shell.banner import Banner
 from desktop_chat.ui.shell.widgets import plain_label
 
@@ -87,6 +88,7 @@ class SettingsPane(QWidget):
         self.shortcuts = ShortcutsPage()
         self.language = LanguagePage()
         self.privacy = PrivacyPage()
+        self.server = ServerPage()
         self.engines = EnginesPage(lambda: self._settings)
         self.gpu_note = self.inference.gpu_note
         self.template = self.generation.template
@@ -98,6 +100,7 @@ class SettingsPane(QWidget):
             "shortcuts": self.shortcuts,
             "language": self.language,
             "engines": self.engines,
+            "server": self.server,
             "privacy": self.privacy,
         }
         titles = {
@@ -108,6 +111,7 @@ class SettingsPane(QWidget):
             "shortcuts": self.tr("Keyboard shortcuts"),
             "language": self.tr("Language"),
             "engines": self.tr("Engines"),
+            "server": self.tr("Server"),
             "privacy": self.tr("Privacy and data"),
         }
         self.editors: dict[str, QWidget] = {}
@@ -115,6 +119,7 @@ class SettingsPane(QWidget):
         for page in (self.inference, self.generation, self.appearance, self.language, self.engines):
             self.editors.update(page.editors)
             self._tags.update(page.tags)
+        self.editors.update(self.server.editors)  # no per-model tags: not overridable
 
         body = QHBoxLayout()
         self.nav = QListWidget()
