@@ -187,9 +187,11 @@ def add_to_turn(
     except StoreError as error:
         log.warning("attachments of conversation %d unreadable: %s", conversation_id, error)
         return turn
-    citations = [
-        _citation(a, a.name, a.text, 0, 1.0) for a in attachments if a.mode == "whole" and a.text
-    ]
+    # A document the user attached in full is as relevant as the best passage found, so it is
+    # among the sources shown under the answer (and its figures count as found).
+    best = max((float(c.get("score") or 0.0) for c in turn.citations), default=1.0)
+    whole = [a for a in attachments if a.mode == "whole" and a.text]
+    citations = [_citation(a, a.name, a.text, 0, max(best, 1.0)) for a in whole]
     indexed = [a for a in attachments if a.mode == "indexed"]
     notice = turn.notice
     if indexed and retrieve and question:

@@ -17,7 +17,7 @@ from desktop_chat.chat.attachment_context import (
     whole_limit,
 )
 from desktop_chat.chat.attachments import ChatAttachments
-from desktop_chat.chat.turns import Turn
+from desktop_chat.chat.turns import Turn, shown_citations
 from desktop_chat.engine.types import ChatMessage, ChatRequest, GenParams
 from desktop_chat.store import Store, open_memory_store, open_store
 
@@ -88,6 +88,11 @@ def test_a_small_document_goes_whole_into_every_turn(qtbot, service, store, tmp_
     assert "The deposit for a cargo bike is 150 euros" in result.request.system
     assert [c["source"] for c in result.citations] == ["terms.md"]
     assert result.citations[0]["attachment"] == attached.id
+    # Beside a knowledge base's passages it scores as the best of them: it is always shown.
+    grounded = Turn(turn("x").request, [{"id": "kb#1", "source": "f.md", "score": 7.5}])
+    both = add_to_turn(grounded, store, host.conversation_id, "x", retrieve=False)
+    assert both.citations[1]["source"] == "terms.md" and both.citations[1]["score"] == 7.5
+    assert shown_citations("The deposit is 150 euros.", both.citations)[-1]["source"] == "terms.md"
 
 
 def test_a_large_document_is_indexed_and_its_passage_retrieved(qtbot, service, store, tmp_path):

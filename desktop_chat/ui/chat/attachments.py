@@ -4,13 +4,16 @@ above it (name, how it is used or why it failed, × to remove); the work is chat
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
     QHBoxLayout,
+    QStyle,
     QToolButton,
     QWidget,
 )
@@ -20,6 +23,12 @@ from desktop_chat.store import Attachment
 from desktop_chat.ui.shell.widgets import plain_label, plain_tooltip
 
 DOCUMENT_FILTER = "*.pdf *.docx *.md *.markdown *.txt *.text *.html *.htm *.csv"
+
+
+@lru_cache(maxsize=1)
+def has_emoji_font() -> bool:
+    """Whether some installed font draws emoji (Linux may have none; fallback is not a given)."""
+    return any("emoji" in family.lower() for family in QFontDatabase.families())
 
 
 class AttachmentChip(QFrame):
@@ -53,15 +62,15 @@ class AttachmentChip(QFrame):
     def _text(self, attachment: Attachment, progress: tuple[int, int] | None = None) -> str:
         name = attachment.name
         if attachment.mode == "whole":
-            return self.tr("📄 {name} · read in full").format(name=name)
+            return self.tr("{name} · read in full").format(name=name)
         if attachment.mode == "indexed":
-            return self.tr("📄 {name} · searched for each question").format(name=name)
+            return self.tr("{name} · searched for each question").format(name=name)
         if attachment.mode == "failed":
-            return f"📄 {name} — {attachment.error}"
+            return f"{name} — {attachment.error}"
         if progress is not None and progress[1] > 0:
             percent = min(100, int(progress[0] * 100 / progress[1]))
-            return self.tr("📄 {name} · reading… {percent} %").format(name=name, percent=percent)
-        return self.tr("📄 {name} · reading…").format(name=name)
+            return self.tr("{name} · reading… {percent} %").format(name=name, percent=percent)
+        return self.tr("{name} · reading…").format(name=name)
 
     def show_progress(self, done: int, total: int) -> None:
         self.label.setText(self._text(self.attachment, (done, total)))
@@ -84,7 +93,12 @@ class AttachmentBar(QWidget):
         self._layout.addStretch(1)
         self.button = QToolButton()
         self.button.setObjectName("attachButton")
-        self.button.setText("📎")
+        if has_emoji_font():
+            self.button.setText("📎")
+        else:  # a box instead of a paperclip would say nothing
+            self.button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon))
+            self.button.setText(self.tr("Attach"))
+            self.button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.button.setAutoRaise(True)
         self.button.setCursor(Qt.CursorShape.PointingHandCursor)
         self.button.setToolTip(
@@ -121,6 +135,7 @@ class AttachmentBar(QWidget):
     def refresh(self) -> None:
         for chip in self.chips:
             self._layout.removeWidget(chip)
+            chip.hide()  # at once: deletion waits for the event loop
             chip.deleteLater()
         self.chips = []
         for attachment in self.service.list(self.controller.conversation_id):

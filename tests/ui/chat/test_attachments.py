@@ -52,14 +52,14 @@ def test_attach_drop_remove_and_restart(qtbot, qapp, desktop_app, tmp_path):
     bar = attach_with_clip(qtbot, desktop_app, note)
     conversation_id = chat.conversation_id
     assert conversation_id is not None  # a new chat was stored for the document
-    assert [c.label.text() for c in bar.chips] == ["📄 note.md · read in full"]
+    assert [c.label.text() for c in bar.chips] == ["note.md · read in full"]
     assert bar.isVisibleTo(chat) and bar.button.isVisibleTo(chat)
     drop_on_composer(chat.composer, [broken])
     qtbot.waitUntil(lambda: not bar.service.busy(), timeout=60_000)
     assert chat.composer.toPlainText() == ""  # a drop attaches, it does not paste the path
     assert len(bar.chips) == 2
     failed = bar.chips[1]
-    assert failed.label.text().startswith("📄 photo.md — ")
+    assert failed.label.text().startswith("photo.md — ")
     assert "photo.md" in failed.attachment.error and failed.label.objectName() == "fieldError"
     qtbot.mouseClick(failed.remove_button, Qt.MouseButton.LeftButton)
     assert [c.attachment.name for c in bar.chips] == ["note.md"]
@@ -72,9 +72,7 @@ def test_attach_drop_remove_and_restart(qtbot, qapp, desktop_app, tmp_path):
     qtbot.addWidget(again.window)
     try:
         again.chat.open_conversation(conversation_id)
-        assert [c.label.text() for c in again.chat.attachments.chips] == [
-            "📄 note.md · read in full"
-        ]
+        assert [c.label.text() for c in again.chat.attachments.chips] == ["note.md · read in full"]
     finally:
         again.window.close()
         again.shutdown()
