@@ -53,10 +53,12 @@ class AboutDialog(QDialog):
         self.setMinimumWidth(600)
         layout = QVBoxLayout(self)
         head = QHBoxLayout()
+        head.setAlignment(Qt.AlignmentFlag.AlignTop)
         logo = QLabel()
         logo.setPixmap(app_icon().pixmap(64, 64))
         head.addWidget(logo)
         title_column = QVBoxLayout()
+        title_column.setSpacing(4)
         title = plain_label(self.tr("Desktop Chat {version}").format(version=__version__))
         title.setObjectName("sectionTitle")
         title_column.addWidget(title)
@@ -83,10 +85,15 @@ class AboutDialog(QDialog):
             grid.addWidget(text, row, 1)
         layout.addLayout(grid)
 
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons = QDialogButtonBox()
         self.copy_button = QPushButton(self.tr("Copy"))
         self.copy_button.setToolTip(self.tr("Copy these details, e.g. for a bug report"))
         buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
+        # Our own word, not the standard button: Qt's translations are not shipped.
+        self.close_button = buttons.addButton(
+            self.tr("Close"), QDialogButtonBox.ButtonRole.RejectRole
+        )
+        self.close_button.setDefault(True)
         buttons.rejected.connect(self.reject)
         self.copy_button.clicked.connect(self.copy)
         layout.addWidget(buttons)

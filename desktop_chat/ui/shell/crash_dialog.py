@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -56,6 +56,7 @@ class CrashDialog(QDialog):
         self.details.setReadOnly(True)
         self.details.setPlainText(details)
         self.details.setMinimumHeight(180)
+        self.details.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         layout.addWidget(self.details, 1)
         buttons = QDialogButtonBox()
         self.copy_button = QPushButton(self.tr("Copy details"))

@@ -7,8 +7,7 @@ from collections.abc import Iterable
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QFrame,
-    QHBoxLayout,
+    QGridLayout,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -55,7 +54,7 @@ class WelcomeDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("welcomeDialog")
         self.setWindowTitle(self.tr("Welcome to Desktop Chat"))
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(640)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 20)
         layout.setSpacing(12)
@@ -75,8 +74,11 @@ class WelcomeDialog(QDialog):
         private.setFont(font)
         layout.addWidget(private)
 
+        self.choices = QGridLayout()
+        self.choices.setHorizontalSpacing(12)
+        self.choices.setVerticalSpacing(10)
+        self.choices.setColumnStretch(1, 1)
         self.chat_button = self._choice(
-            layout,
             self.tr("Start chatting"),
             self.tr("Chat now with the model that comes with the app ({name}).").format(
                 name=starter_name
@@ -88,55 +90,44 @@ class WelcomeDialog(QDialog):
         self.model_button = None
         if recommended is not None:
             self.model_button = self._choice(
-                layout,
                 self.tr("Get a better model"),
                 self.tr(
-                    "Recommended for this computer: {name} ({size:.1f} GB download). {about}"
-                ).format(
-                    name=recommended.name,
-                    size=recommended.size_bytes / 1e9,
-                    about=recommended.description,
-                ),
+                    "Recommended for this computer: {name}, a {size:.1f} GB download that "
+                    "fits in its free memory."
+                ).format(name=recommended.name, size=recommended.size_bytes / 1e9),
             )
             self.model_button.clicked.connect(
                 lambda: self._close_and(lambda: self.model_requested.emit(recommended.repo_id))
             )
         self.import_button = self._choice(
-            layout,
             self.tr("Import a GGUF model"),
             self.tr("Use a .gguf model file you already have."),
         )
         self.demo_button = self._choice(
-            layout,
             self.tr("Try the customer-service demo"),
             self.tr("A shop assistant that answers from a sample knowledge base."),
         )
         self.chat_button.clicked.connect(lambda: self._close_and(self.chat_requested.emit))
         self.import_button.clicked.connect(lambda: self._close_and(self.import_requested.emit))
         self.demo_button.clicked.connect(lambda: self._close_and(self.demo_requested.emit))
+        layout.addLayout(self.choices)
         later = plain_label(self.tr("You can show this again from Settings › Privacy and data."))
         later.setObjectName("hint")
         later.setWordWrap(True)
         layout.addWidget(later)
 
-    def _choice(
-        self, layout: QVBoxLayout, label: str, explain: str, primary: bool = False
-    ) -> QPushButton:
-        frame = QFrame()
-        frame.setObjectName("welcomeChoice")
-        row = QHBoxLayout(frame)
-        row.setContentsMargins(0, 0, 0, 0)
+    def _choice(self, label: str, explain: str, primary: bool = False) -> QPushButton:
+        """A row of the choices grid: its buttons share one column, as wide as the longest."""
+        row = self.choices.rowCount()
         button = QPushButton(label)
-        button.setMinimumWidth(200)
         if primary:
             button.setProperty("primary", True)
             button.setDefault(True)
-        row.addWidget(button)
+        self.choices.addWidget(button, row, 0)
         text = plain_label(explain)
         text.setObjectName("hint")
         text.setWordWrap(True)
-        row.addWidget(text, 1)
-        layout.addWidget(frame)
+        self.choices.addWidget(text, row, 1)
         return button
 
     def _close_and(self, then) -> None:  # type: ignore[no-untyped-def]
