@@ -466,11 +466,11 @@ def run_gui(argv: list[str] | None = None, open_files: Sequence[str] = ()) -> in
     if problem:
         print(problem, file=sys.stderr)
         return qt_platform_check.EXIT_MISSING_LIBRARIES
-    previous_crash = crash_guard.take_previous_native_crash()
     qapp = ensure_qapp(argv)
     instance = SingleInstance()
     if not instance.listen():  # another window started meanwhile: it gets the files
         return 0 if hand_off(open_files) else 1
+    previous_crash = crash_guard.take_previous_native_crash()
     guard = crash_guard.CrashGuard().install()
     try:
         app = DesktopChat(qapp)
