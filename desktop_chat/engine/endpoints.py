@@ -170,8 +170,13 @@ def remove(name: str) -> bool:
 
 
 # -- API keys ------------------------------------------------------------------------------
-_session_keys: dict[str, str] = {}
+# Keyed by the settings folder too: another DESKTOP_CHAT_HOME is another set of endpoints.
+_session_keys: dict[tuple[str, str], str] = {}
 _lock = threading.Lock()
+
+
+def _session_slot(name: str) -> tuple[str, str]:
+    return (str(paths.config_dir()), name.strip().lower())
 
 
 def _keyring_usable() -> bool:
@@ -201,7 +206,7 @@ def set_key(name: str, key: str, storage: KeyStorage) -> str:
     """
     slot = name.strip().lower()
     with _lock:
-        _session_keys.pop(slot, None)
+        _session_keys.pop(_session_slot(name), None)
     if not key:
         forget_key(name)
         return "none"
@@ -214,15 +219,15 @@ def set_key(name: str, key: str, storage: KeyStorage) -> str:
         except Exception as exc:
             log.warning("the keyring refused the key for %s: %s", name, exc)
     with _lock:
-        _session_keys[slot] = key
+        _session_keys[_session_slot(name)] = key
     return "session"
 
 
 def get_key(name: str) -> str:
     slot = name.strip().lower()
     with _lock:
-        if slot in _session_keys:
-            return _session_keys[slot]
+        if _session_slot(name) in _session_keys:
+            return _session_keys[_session_slot(name)]
     if not _keyring_usable():
         return ""
     try:
@@ -237,7 +242,7 @@ def get_key(name: str) -> str:
 def forget_key(name: str) -> None:
     slot = name.strip().lower()
     with _lock:
-        _session_keys.pop(slot, None)
+        _session_keys.pop(_session_slot(name), None)
     if _keyring_usable():
         try:
             import keyring

@@ -151,9 +151,11 @@ def list_models(endpoint: Endpoint, key: str, timeouts: Timeouts) -> list[Remote
     for item in items:
         if not isinstance(item, dict) or not item.get("id"):
             continue
+        meta = item.get("meta")
         size = (
             _as_int(item.get("max_model_len"))  # vLLM
             or _as_int(item.get("context_length"))  # OpenRouter and others
+            or (_as_int(meta.get("n_ctx")) if isinstance(meta, dict) else 0)  # desktop-chat serve
         )
         models.append(RemoteModel(str(item["id"]), size))
     return models

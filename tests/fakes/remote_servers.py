@@ -81,3 +81,23 @@ def running(started: tuple[subprocess.Popen[bytes], str]) -> Iterator[str]:
         yield url
     finally:
         stop(process)
+
+
+def start_own_server(model: Path, home: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """`desktop-chat serve` (our own API, helper C's server/) on the starter model."""
+    import os
+
+    port = free_port()
+    command = [sys.executable, "-m", "desktop_chat", "serve", "--model", str(model)]
+    command += ["--port", str(port)]
+    env = {**os.environ, "DESKTOP_CHAT_HOME": str(home), "QT_QPA_PLATFORM": "offscreen"}
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    url = f"http://127.0.0.1:{port}/v1"
+    try:
+        _wait_ready(process, url)
+    except BaseException:
+        stop(process)
+        raise
+    return process, url
