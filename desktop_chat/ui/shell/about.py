@@ -55,6 +55,7 @@ class AboutDialog(QDialog):
         head = QHBoxLayout()
         head.setAlignment(Qt.AlignmentFlag.AlignTop)
         logo = QLabel()
+        logo.setTextFormat(Qt.TextFormat.PlainText)  # a picture only; never markup
         logo.setPixmap(app_icon().pixmap(64, 64))
         head.addWidget(logo)
         title_column = QVBoxLayout()
