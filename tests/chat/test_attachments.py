@@ -92,7 +92,13 @@ def test_a_small_document_goes_whole_into_every_turn(qtbot, service, store, tmp_
     grounded = Turn(turn("x").request, [{"id": "kb#1", "source": "f.md", "score": 7.5}])
     both = add_to_turn(grounded, store, host.conversation_id, "x", retrieve=False)
     assert both.citations[1]["source"] == "terms.md" and both.citations[1]["score"] == 7.5
-    assert shown_citations("The deposit is 150 euros.", both.citations)[-1]["source"] == "terms.md"
+    many = Turn(
+        turn("x").request,
+        [{"id": f"kb#{n}", "source": "f.md", "score": 7.5 - n / 10} for n in range(4)],
+    )
+    more = add_to_turn(many, store, host.conversation_id, "x", retrieve=False)
+    shown = shown_citations("The deposit is 150 euros.", more.citations)
+    assert [c["id"] for c in shown] == ["kb#0", f"attachment:{attached.id}#0", "kb#1"]
 
 
 def test_a_large_document_is_indexed_and_its_passage_retrieved(qtbot, service, store, tmp_path):
