@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-BENCHES = ("engine", "models", "kb", "store", "render", "remote")
+BENCHES = ("engine", "models", "kb", "store", "render", "remote", "server")
 
 
 def register(subparsers: Any) -> None:
@@ -63,6 +63,10 @@ def run(args: argparse.Namespace) -> int:
         from desktop_chat.bench import remote_bench
 
         figures += remote_bench.run(smol)
+    if "server" in only:
+        from desktop_chat.bench import server_bench
+
+        figures += server_bench.run(smol)
     print(table(figures))
     if args.json:
         args.json.write_text(json.dumps([f.as_dict() for f in figures], indent=2) + "\n")
