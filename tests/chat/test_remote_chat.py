@@ -111,3 +111,20 @@ def test_local_chats_stay_local(qtbot, controller: ChatController, store: Store)
         controller.use_remote(RemoteTarget("lab", "m"))
     controller.use_remote(None)
     assert controller.remote_target(None) is None
+
+
+def test_a_grounded_profile_sends_its_passages_to_the_remote_model(
+    qtbot, controller: ChatController, store: Store, fake_url: str
+) -> None:
+    from desktop_chat.chat.profiles import ProfileStore
+
+    endpoints.add(endpoints.Endpoint("fake", fake_url))
+    controller.set_profile(ProfileStore().get("customer-service"))
+    controller.use_remote(RemoteTarget("fake", "echo"))
+    with qtbot.waitSignal(controller.turn_finished, timeout=WAIT_MS):
+        controller.send_text("How long do refunds take?")
+    answer = store.active_thread(controller.conversation_id)[-1]  # type: ignore[arg-type]
+    assert answer.citations  # the passages used are stored with the answer, as locally
+    sent = answer.content
+    assert sent.startswith("[system]") and "[user] How long do refunds take?" in sent
+    assert "refund" in sent.split("[user]")[0].lower()  # the passages went in the prompt

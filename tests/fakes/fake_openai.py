@@ -3,7 +3,7 @@
 ``python -m tests.fakes.fake_openai PORT``. Models: ``ok`` answers "Hello there" in pieces;
 ``status-NNN`` answers that HTTP status with an OpenAI error object (429 with Retry-After);
 ``stall`` sends the headers and then nothing; ``cut`` streams two pieces and drops the
-connection; ``slow`` sends a piece every 50 ms for a long time. ``/v1/models`` lists them,
+connection; ``slow`` sends a piece every 50 ms for a long time; ``echo`` sends back the messages it got. ``/v1/models`` lists them,
 ``ok`` with vLLM's ``max_model_len``. A key ``secret`` is required when the model is ``auth``.
 """
 
@@ -44,6 +44,12 @@ async def chat(request: Request) -> object:
         return JSONResponse({"error": {"message": "Invalid API key"}}, status_code=401)
 
     async def stream():
+        if model == "echo":  # what the model was sent: the system message, then the rest
+            for message in body.get("messages", []):
+                yield _chunk(f"[{message.get('role')}] {message.get('content')}\n")
+            yield _chunk("", "stop")
+            yield "data: [DONE]\n\n"
+            return
         if model == "stall":
             yield ": waiting\n\n"
             await asyncio.sleep(3600)
