@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from desktop_chat.engine import endpoints, remote_models
+from desktop_chat.engine import endpoints, remote_http, remote_models
+from desktop_chat.engine.remote_errors import RemoteError
 from desktop_chat.engine.worker import display_name
 from desktop_chat.models import library
 from desktop_chat.models.library import ModelEntry
+from desktop_chat.settings.schema import RemoteSettings
+
+log = logging.getLogger(__name__)
 
 LOCAL_PREFIX = "local:"
 
@@ -77,3 +83,26 @@ def choice_for(choice_id: str) -> ModelChoice | None:
     if choice_id.startswith(LOCAL_PREFIX):
         return local_choice(Path(choice_id[len(LOCAL_PREFIX) :]))
     return None
+
+
+def refresh_remote(
+    remote: RemoteSettings | None = None, cancelled: Callable[[], bool] = lambda: False
+) -> dict[str, str]:
+    """Fetch every endpoint's model list into the cache, blocking: run it on the task runner
+    (``lambda context: refresh_remote(settings.remote, context.cancelled)``), then read
+    ``list_choices``. Returns {endpoint: sentence} for those that could not be reached."""
+    from desktop_chat.engine.remote import timeouts_for
+
+    remote = remote or RemoteSettings()
+    failures: dict[str, str] = {}
+    for endpoint in endpoints.load():
+        if cancelled():
+            break
+        try:
+            remote_http.refresh_models(
+                endpoint, endpoints.get_key(endpoint.name), timeouts_for(endpoint, remote)
+            )
+        except RemoteError as error:
+            log.info("could not list the models of %s: %s", endpoint.name, error)
+            failures[endpoint.name] = str(error)
+    return failures

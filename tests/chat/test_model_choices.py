@@ -30,3 +30,15 @@ def test_remote_list_survives_a_restart_through_the_disk_cache() -> None:
     remote_models._loaded_from = None  # what a new process sees
     assert [c.model for c in model_choices.remote_choices()] == ["m"]
     assert model_choices.list_choices(include_remote=False) == model_choices.local_choices()
+
+
+def test_refresh_fills_the_cache_and_names_the_endpoints_it_could_not_reach() -> None:
+    from tests.fakes import remote_servers
+
+    with remote_servers.running(remote_servers.start_fake()) as url:
+        endpoints.add(endpoints.Endpoint("fake", url))
+        endpoints.add(endpoints.Endpoint("gone", f"http://127.0.0.1:{remote_servers.free_port()}"))
+        failures = model_choices.refresh_remote()
+    assert list(failures) == ["gone"] and "Nothing answers at" in failures["gone"]
+    remote = [c.model for c in model_choices.remote_choices() if c.endpoint == "fake"]
+    assert "ok" in remote and "stall" in remote
