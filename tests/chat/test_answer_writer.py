@@ -62,3 +62,19 @@ def test_continuing_extends_the_same_message() -> None:
     writer.finish(more, GenerationStats(stop_reason=StopReason.DONE))
     final = store.active_thread(conversation.id)[-1]
     assert final.id == message.id and final.content == "Once upon a time" and final.complete
+
+
+def test_save_now_writes_at_once_and_the_timed_saves_go_on() -> None:
+    """Before an error dialog: the text so far on disk, still incomplete, and streaming goes on."""
+    store, conversation, question = setup()
+    writer = AnswerWriter(store, interval_s=3600.0)
+    answer = writer.start(conversation.id, question.id, model=None, citations=[])
+    answer.add("Partial")
+    writer.save_now(answer)
+    saved = store.active_thread(conversation.id)[-1]
+    assert saved.content == "Partial" and not saved.complete
+    answer.add(" and more")
+    writer.save_now(answer)
+    writer.finish(answer, GenerationStats(completion_tokens=3, stop_reason=StopReason.DONE))
+    done = store.active_thread(conversation.id)[-1]
+    assert done.content == "Partial and more" and done.complete

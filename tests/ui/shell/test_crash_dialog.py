@@ -91,3 +91,22 @@ def test_a_previous_native_crash_is_mentioned_once(desktop_app, app_home: Path) 
     banner.hide()
     desktop_app.shell.note_previous_crash(crash_guard.take_previous_native_crash())
     assert not banner.isVisibleTo(desktop_app.window)
+
+
+def test_an_error_in_a_plain_thread_opens_the_dialog_on_the_gui_thread(
+    qtbot, desktop_app, tmp_path: Path
+) -> None:
+    import threading
+
+    reporter = desktop_app.shell.crash_reporter
+    guard = crash_guard.CrashGuard(reporter.report, tmp_path / "fault.log").install()
+    try:
+        thread = threading.Thread(target=boom, name="stray")
+        thread.start()
+        thread.join()
+        qtbot.waitUntil(lambda: reporter.dialog is not None and reporter.dialog.isVisible())
+        assert "thread stray" in reporter.dialog.details.toPlainText()
+        assert reporter.dialog.thread() is desktop_app.window.thread()
+        reporter.dialog.accept()
+    finally:
+        guard.uninstall()
