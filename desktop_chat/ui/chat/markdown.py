@@ -170,6 +170,11 @@ def _renderer(theme: str) -> MarkdownIt:
     return _md(theme)
 
 
+def renderer(theme: str = "light") -> MarkdownIt:
+    """The shared parser and renderer for ``theme`` (for tools that need the block map)."""
+    return _renderer(theme)
+
+
 def to_html(text: str, theme: str = "light") -> str:
     """Render a finished answer. Raw HTML in the text is shown as text, never interpreted."""
     if too_deep(text):

@@ -27,7 +27,7 @@ from desktop_chat.chat.profiles import Profile
 from desktop_chat.engine.client import EngineClient
 from desktop_chat.engine.remote import RemoteTarget
 from desktop_chat.engine.types import GenerationStats, ModelInfo
-from desktop_chat.store import Message, Store
+from desktop_chat.store import Message, Store, StoreError
 from desktop_chat.ui.chat.attachments import AttachmentBar
 from desktop_chat.ui.chat.composer import Composer
 from desktop_chat.ui.chat.header import ChatHeader, named_label
@@ -382,12 +382,25 @@ class ChatPane(QWidget):
 
     @Slot(int, str)
     def _on_stream_started(self, message_id: int, text: str) -> None:
-        # A continued (or re-attached) answer replaces its finished-looking view.
-        view = next((v for v in self.transcript.views if v.message_id == message_id), None)
+        # A continued (or re-attached) answer replaces its finished-looking view, and a
+        # regenerated one the answers below its question: both stream in place.
+        views = self.transcript.views
+        view = next((v for v in views if v.message_id == message_id), None)
         if view is not None:
             self.transcript.remove_view(view)
+        question = self._question_of(message_id)
+        index = next((i for i, v in enumerate(views) if v.message_id == question), None)
+        if index is not None:
+            for below in [v for v in views[index + 1 :] if not v.streaming]:
+                self.transcript.remove_view(below)
         self.transcript.begin_stream().set_text(text)
         self.suggestions.hide()
+
+    def _question_of(self, message_id: int) -> int | None:
+        try:
+            return self.controller.store.get_message(message_id).parent_id
+        except StoreError:
+            return None
 
     # -- sending (forwarded) ---------------------------------------------------------------
     @Slot()
@@ -423,6 +436,7 @@ class ChatPane(QWidget):
             name=knowledge_base
         )
         self.banner.show_info(self._searching)
+        self.transcript.wait_for_sources()
 
     @Slot(int, int)
     def _show_context_use(self, used: int, total: int) -> None:
@@ -511,6 +525,8 @@ class ChatPane(QWidget):
         self.send_button.style().polish(self.send_button)
         self.send_button.setEnabled(busy or self._model_ready or self._remote is not None)
         self.actions.set_busy(busy)
+        if not busy:
+            self.transcript.drop_unstarted()  # a lookup stopped before any answer began
 
     # -- the store's life ------------------------------------------------------------------
     def release_store(self) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QTextOption
 from PySide6.QtWidgets import QFrame, QPushButton, QScrollArea, QVBoxLayout, QWidget
@@ -61,6 +63,12 @@ class Transcript(QScrollArea):
         self._flush_timer = QTimer(self)
         self._flush_timer.setInterval(FLUSH_INTERVAL_MS)
         self._flush_timer.timeout.connect(self.flush)
+        # Until an answer's first text: what it waits for, and for how long.
+        self._waiting = ""  # "sources" or "first token" ("" when not waiting)
+        self._waiting_since = 0.0
+        self._wait_timer = QTimer(self)
+        self._wait_timer.setInterval(1000)
+        self._wait_timer.timeout.connect(self._show_waiting)
         self.verticalScrollBar().rangeChanged.connect(self._on_range_changed)
         self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
 
@@ -69,6 +77,7 @@ class Transcript(QScrollArea):
         self.flush()
         self._flush_timer.stop()
         self._streaming = None
+        self._wait_for("")
         self.render_queue.clear()
         for view in self.views:
             self._layout.removeWidget(view)
@@ -126,9 +135,57 @@ class Transcript(QScrollArea):
     # -- streaming -------------------------------------------------------------------------
     def begin_stream(self) -> MessageView:
         self.flush()
-        self._streaming = self.add_message("assistant", "", streaming=True)
+        pending = self._streaming
+        if pending is not None and pending.message_id is None and not pending.text:
+            self._streaming = pending  # the card that waited for the sources
+        else:
+            self._streaming = self.add_message("assistant", "", streaming=True)
         self._flush_timer.start()
+        self._wait_for("first token")
         return self._streaming
+
+    def wait_for_sources(self) -> None:
+        """An answer card that says the knowledge base is being read, before the answer."""
+        if self._streaming is None:
+            self._streaming = self.add_message("assistant", "", streaming=True)
+        self._wait_for("sources")
+
+    def drop_unstarted(self) -> None:
+        """Remove a card still waiting for its sources (the lookup was stopped or failed)."""
+        view = self._streaming
+        if view is not None and self._waiting == "sources":
+            self._streaming = None
+            self._wait_for("")
+            self.remove_view(view)
+
+    def _wait_for(self, what: str) -> None:
+        self._waiting = what
+        self._waiting_since = time.monotonic()
+        if what:
+            self._wait_timer.start()
+        else:
+            self._wait_timer.stop()
+        self._show_waiting()
+
+    @Slot()
+    def _show_waiting(self) -> None:
+        view = self._streaming
+        if view is None or not self._waiting or view.text:
+            if view is not None:
+                view.set_waiting("")
+            self._waiting = ""
+            self._wait_timer.stop()
+            return
+        seconds = int(time.monotonic() - self._waiting_since)
+        if self._waiting == "sources":
+            text = self.tr("Reading sources… {seconds} s")
+        else:
+            text = self.tr("Waiting for the first token… {seconds} s")
+        view.set_waiting(text.format(seconds=seconds))
+
+    @property
+    def waiting(self) -> str:
+        return self._waiting
 
     def append_stream(self, text: str) -> None:
         """Queue text for the streaming message; the timer writes it in batches."""
@@ -138,13 +195,17 @@ class Transcript(QScrollArea):
     def flush(self) -> None:
         if self._pending and self._streaming is not None:
             self._streaming.append("".join(self._pending))
+            if self._waiting and self._streaming.text:
+                self._show_waiting()  # the first text: the card stops saying it waits
         self._pending.clear()
 
     def end_stream(self, final_text: str | None = None) -> MessageView | None:
         self.flush()
         self._flush_timer.stop()
         view, self._streaming = self._streaming, None
+        self._wait_for("")
         if view is not None:
+            view.set_waiting("")
             view.finish(final_text)
         return view
 
