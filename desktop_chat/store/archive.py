@@ -90,6 +90,16 @@ def _unsupported_lines(message: Message) -> list[str]:
     return [f"- {t} — not found in the sources" for t in texts if isinstance(t, str) and t]
 
 
+def _tool_call_lines(message: Message) -> list[str]:
+    lines = []
+    for call in message.tool_calls:
+        arguments = json.dumps(call.get("arguments"), ensure_ascii=False)
+        outcome = call.get("error") or call.get("result") or call.get("status") or ""
+        outcome = " ".join(str(outcome).split())[:200]
+        lines.append(f"> Tool {call.get('name', '?')}({arguments}) → {outcome}")
+    return [*lines, ""] if lines else []
+
+
 def _markdown(
     conversation: Conversation,
     thread: list[Message],
@@ -109,7 +119,13 @@ def _markdown(
         heading = _ROLE_HEADINGS.get(message.role, message.role)
         if message.id in branched:
             heading += " (one of several versions)"
-        lines += [f"### {heading}", "", message.content.rstrip(), ""]
+        lines.append(f"### {heading}")
+        lines.append("")
+        if message.reasoning.strip():
+            lines += ["<details><summary>Reasoning</summary>", "", message.reasoning.strip()]
+            lines += ["", "</details>", ""]
+        lines += _tool_call_lines(message)
+        lines += [message.content.rstrip(), ""]
         if not message.complete or message.stop_reason in ("stopped", "length", "error"):
             lines += [f"*(answer ended: {message.stop_reason or 'incomplete'})*", ""]
         if message.citations:
@@ -256,7 +272,8 @@ class ArchiveMixin(Database):
                     cursor = conn.execute(
                         "INSERT INTO messages (conversation_id, parent_id, role, content, created,"
                         " tokens, model, ttft_s, tokens_per_s, stop_reason, complete, citations,"
-                        " metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        " metadata, reasoning, tool_calls)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (
                             conversation_id,
                             None if parent is None else id_map[parent],
@@ -271,6 +288,8 @@ class ArchiveMixin(Database):
                             int(message.get("complete", True)),
                             dump_json(message.get("citations") or []),
                             dump_json(message.get("metadata") or {}),
+                            message.get("reasoning") or "",
+                            dump_json(message.get("tool_calls") or []),
                         ),
                     )
                     assert cursor.lastrowid is not None

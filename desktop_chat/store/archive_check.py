@@ -76,6 +76,12 @@ _MESSAGE_FIELDS: dict[str, tuple[Any, str, bool]] = {
         False,
     ),
     "metadata": (lambda v: isinstance(v, dict), "an object", False),
+    "reasoning": (lambda v: isinstance(v, str), "text", False),
+    "tool_calls": (
+        lambda v: isinstance(v, list) and all(isinstance(c, dict) for c in v),
+        "a list of objects",
+        False,
+    ),
 }
 
 

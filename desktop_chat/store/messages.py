@@ -101,6 +101,8 @@ class MessagesMixin(Database):
         stop_reason: StopReason | None = None,
         citations: list[dict[str, Any]] | None = None,
         metadata: dict[str, Any] | None = None,
+        reasoning: str = "",
+        tool_calls: list[dict[str, Any]] | None = None,
         activate: bool = True,
         now: float | None = None,
     ) -> Message:
@@ -128,8 +130,8 @@ class MessagesMixin(Database):
                     )
             cursor = conn.execute(
                 "INSERT INTO messages (conversation_id, parent_id, role, content, created,"
-                " tokens, model, ttft_s, tokens_per_s, stop_reason, complete, citations, metadata)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " tokens, model, ttft_s, tokens_per_s, stop_reason, complete, citations, metadata,"
+                " reasoning, tool_calls) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     conversation_id,
                     parent,
@@ -144,6 +146,8 @@ class MessagesMixin(Database):
                     int(complete),
                     dump_json(citations or []),
                     dump_json(metadata or {}),
+                    reasoning,
+                    dump_json(tool_calls or []),
                 ),
             )
             assert cursor.lastrowid is not None
@@ -171,6 +175,8 @@ class MessagesMixin(Database):
         tokens_per_s: float | Unset | None = UNSET,
         citations: list[dict[str, Any]] | Unset = UNSET,
         metadata: dict[str, Any] | Unset = UNSET,
+        reasoning: str | Unset = UNSET,
+        tool_calls: list[dict[str, Any]] | Unset = UNSET,
     ) -> None:
         """Change only the given fields, in place, with a single UPDATE.
 
@@ -187,6 +193,7 @@ class MessagesMixin(Database):
             ("model", model),
             ("ttft_s", ttft_s),
             ("tokens_per_s", tokens_per_s),
+            ("reasoning", reasoning),
         ):
             if not isinstance(value, Unset):
                 changes[name] = value
@@ -196,6 +203,8 @@ class MessagesMixin(Database):
             changes["citations"] = dump_json(citations)
         if not isinstance(metadata, Unset):
             changes["metadata"] = dump_json(metadata)
+        if not isinstance(tool_calls, Unset):
+            changes["tool_calls"] = dump_json(tool_calls)
         if not changes:
             return
         assignments = ", ".join(f"{name} = ?" for name in changes)

@@ -57,6 +57,10 @@ class Message:
     complete: bool = True
     citations: list[dict[str, Any]] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
+    # What a thinking model thought before answering; never part of a later turn's context.
+    reasoning: str = ""
+    # [{name, arguments, result, error, seconds, status}] in the order the model made them.
+    tool_calls: list[dict[str, Any]] = field(default_factory=list)
 
 
 AttachmentMode = Literal["reading", "whole", "indexed", "failed"]
@@ -131,7 +135,7 @@ CONVERSATION_COLUMNS = (
 )
 MESSAGE_COLUMNS = (
     "id, conversation_id, parent_id, role, content, created, tokens, model, ttft_s, "
-    "tokens_per_s, stop_reason, complete, citations, metadata"
+    "tokens_per_s, stop_reason, complete, citations, metadata, reasoning, tool_calls"
 )
 
 
@@ -178,6 +182,8 @@ def message_from_row(row: sqlite3.Row) -> Message:
         complete=bool(row["complete"]),
         citations=_load_json(row["citations"]) or [],
         metadata=_load_json(row["metadata"]) or {},
+        reasoning=row["reasoning"] or "",
+        tool_calls=_load_json(row["tool_calls"]) or [],
     )
 
 

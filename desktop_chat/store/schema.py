@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from desktop_chat.store.errors import NewerDatabaseError
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def _to_v1(conn: sqlite3.Connection) -> None:
@@ -112,8 +112,25 @@ def _to_v3(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def _to_v4(conn: sqlite3.Connection) -> None:
+    """A thinking model's reasoning and an answer's tool calls, kept apart from its content."""
+    statements = [
+        # Kept out of content so search, later turns' context and copying see only the answer.
+        "ALTER TABLE messages ADD COLUMN reasoning TEXT NOT NULL DEFAULT ''",
+        # A JSON list of {name, arguments, result, error, seconds, status}.
+        "ALTER TABLE messages ADD COLUMN tool_calls TEXT NOT NULL DEFAULT '[]'",
+    ]
+    for statement in statements:
+        conn.execute(statement)
+
+
 # MIGRATIONS[n] turns a version n-1 database into version n.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _to_v1, 2: _to_v2, 3: _to_v3}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    1: _to_v1,
+    2: _to_v2,
+    3: _to_v3,
+    4: _to_v4,
+}
 
 
 def user_version(conn: sqlite3.Connection) -> int:

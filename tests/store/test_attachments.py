@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 
 from desktop_chat.store import ArchiveError, NotFoundError, StoreError, open_store
-from desktop_chat.store.schema import migrate, user_version
+from desktop_chat.store.schema import SCHEMA_VERSION, migrate, user_version
 
 SECTIONS = [{"section": "Terms > Refunds", "page": 2, "text": "Refunds take 5 days."}]
 
@@ -89,11 +89,11 @@ def test_a_version_2_database_gains_the_attachments_table(tmp_path):
     conn.close()
     store, notice = open_store(path)
     try:
-        assert notice is None and store.schema_version == 3
+        assert notice is None and store.schema_version == SCHEMA_VERSION
         [conversation] = store.list_conversations()
         assert conversation.title == "kept" and store.attachments(conversation.id) == []
     finally:
         store.close()
     conn = sqlite3.connect(path)
-    assert user_version(conn) == 3
+    assert user_version(conn) == SCHEMA_VERSION
     conn.close()
