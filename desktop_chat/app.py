@@ -420,7 +420,8 @@ class DesktopChat(QObject):
     @Slot()
     def _on_api_changed(self) -> None:
         api = self.api
-        self.settings_pane.server.set_status(api.running, api.url, api.error, api.serving)
+        page = self.settings_pane.server
+        page.set_status(api.running, api.url, api.error, api.serving, api.public)
         serving = ""
         if api.serving:
             serving = self.tr(
@@ -432,8 +433,9 @@ class DesktopChat(QObject):
             )
         elif api.public:
             reachable = self.tr(
-                "The API is reachable from other machines at {url}; requests need the API key."
-            ).format(url=api.url)
+                "The API is reachable from other machines (it listens on {address}); requests "
+                "need the API key."
+            ).format(address=api.address)
             self.api_banner.show_info(f"{reachable} {serving}".strip())
         elif serving:
             self.api_banner.show_info(serving)

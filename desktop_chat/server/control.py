@@ -45,6 +45,12 @@ class ServerControl(QObject):
         return self.server.base_url if self.running else ""
 
     @property
+    def address(self) -> str:
+        """Where it listens, as host:port (0.0.0.0:8080 for every interface)."""
+        config = self.server.config
+        return f"{config.host}:{self.server.port}" if self.running and config else ""
+
+    @property
     def public(self) -> bool:
         """Reachable from other machines right now (the banner says so)."""
         return self.running and self.server.config is not None and self.server.config.public

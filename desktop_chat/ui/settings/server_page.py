@@ -97,7 +97,9 @@ class ServerPage(FieldForm):
         )
         self.log_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.log_table.verticalHeader().hide()
-        self.log_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = self.log_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
         self.log_table.setMinimumHeight(160)
         self.outer.addWidget(self.log_table)
         self.refresh_button = QPushButton(self.tr("Refresh"))
@@ -115,11 +117,15 @@ class ServerPage(FieldForm):
         self.set_status(False, "", "", 0)
 
     # -- what the server is doing (called by the app) --------------------------------------
-    def set_status(self, running: bool, url: str, error: str, serving: int) -> None:
+    def set_status(
+        self, running: bool, url: str, error: str, serving: int, public: bool = False
+    ) -> None:
         if error:
             text = self.tr("Not running: {error}").format(error=error)
         elif running:
             text = self.tr("Running at {url}").format(url=url)
+            if public:
+                text += " · " + self.tr("reachable from other machines with the API key")
             if serving:
                 text += " · " + self.tr("serving %n request(s)", "", serving)
         else:
@@ -136,8 +142,12 @@ class ServerPage(FieldForm):
         self.log_table.setRowCount(len(records))
         for row, record in enumerate(reversed(records)):  # newest first
             for column, key in enumerate(LOG_COLUMNS):
-                value = record.get(key, "")
-                item = QTableWidgetItem(str(value))
+                value = str(record.get(key, ""))
+                if key == "time":  # 2026-12-01T14:30:12+0000: the clock time says enough
+                    value = value[11:19] or value
+                item = QTableWidgetItem(value)
+                if key == "time":
+                    item.setToolTip(str(record.get(key, "")))
                 self.log_table.setItem(row, column, item)
 
     # -- key and URL -----------------------------------------------------------------------
