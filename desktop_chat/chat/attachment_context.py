@@ -151,9 +151,12 @@ def _citation(
 def _retrieve(
     store: Store, conversation_id: int, indexed: list[Attachment], question: str
 ) -> list[dict[str, Any]]:
-    """The indexed attachments' passages for ``question``; a missing index is rebuilt."""
+    """The indexed attachments' passages for ``question``; a missing index is rebuilt, and
+    so is one holding a document no longer attached (removed while it was being indexed)."""
     folder = conversation_folder(store, conversation_id)
     by_file = {_document_file(folder, a.id).name: a for a in indexed}
+    if any(f.name not in by_file for f in folder.glob("doc-*.md")):
+        shutil.rmtree(folder, ignore_errors=True)
     for attachment in indexed:
         if not _document_file(folder, attachment.id).is_file():
             index_sections(folder, attachment.id, attachment.name, attachment.sections)

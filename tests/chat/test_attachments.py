@@ -118,6 +118,11 @@ def test_a_large_document_is_indexed_and_its_passage_retrieved(qtbot, service, s
     assert "[2] guide.md" in result.request.system  # numbered after the turn's own passage
     assert result.citations[0]["id"] == "kb#1"
     assert any("Helmets are free" in c["text"] for c in result.citations[1:])
+    # A document removed while it was indexed left its file behind: the index is rebuilt.
+    (folder / "doc-999.md").write_text("# Stray\n\n## Helmets\n\nHelmets cost 5 euros.\n")
+    rebuilt = add_to_turn(earlier, store, host.conversation_id, "are helmets free")
+    assert "Helmets are free" in rebuilt.request.system
+    assert not (folder / "doc-999.md").exists()
     assert (
         "kilometres"
         not in add_to_turn(earlier, store, host.conversation_id, "x", retrieve=False).request.system
@@ -192,3 +197,18 @@ def test_indexes_of_purged_conversations_are_swept(qtbot, service, store, tmp_pa
     assert folder.exists()
     ChatAttachments(lambda: store, lambda: CONTEXT).shutdown()  # as at the next start
     assert not folder.exists()
+
+
+def test_removing_a_document_while_it_is_read_cancels_the_reading(qtbot, service, store, tmp_path):
+    file = tmp_path / "long.md"
+    file.write_text(f"# Long\n\n{ROUTES}\n\n{ROUTES.replace('Route', 'Trail')}\n")
+    host = Host(store)
+    attached = service.attach(host, file)
+    assert attached is not None and attached.mode == "reading"
+    progress: list[object] = []
+    service.progress.connect(lambda _id, value: progress.append(value))
+    service.remove(attached.id)
+    qtbot.waitUntil(lambda: not service.busy(), timeout=120_000)
+    assert host.conversation_id is not None
+    assert store.attachments(host.conversation_id) == []  # nothing came back to life
+    assert progress == []  # a cancelled task reports nothing more
