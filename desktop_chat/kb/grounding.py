@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from desktop_chat.kb.hybrid import is_chinese
 from desktop_chat.kb.index import KnowledgeBase, Passage
 from desktop_chat.kb.text import rough_token_count
 
@@ -15,7 +16,14 @@ _RULES = (
     "Answer the user's question using only the numbered passages below from the knowledge "
     "base. Cite every fact with the number of its passage in square brackets, like [1] or "
     '[2]. If the passages do not contain the answer, say "' + NO_INFORMATION + '" and '
-    "do not guess. Answer in the language of the question."
+    "do not guess."
+)
+_SAME_LANGUAGE = (
+    "Answer in the language of the question, even when the passages are in another language."
+)
+_CHINESE = (
+    "The question is written in Chinese: write the answer in Simplified Chinese, translating "
+    "what the passages say when they are in English."
 )
 _NOTHING_FOUND = (
     "No passage of the knowledge base matches the user's question. Say \""
@@ -26,7 +34,13 @@ _NOTHING_FOUND = (
 
 def format_passage(number: int, passage: Passage) -> str:
     """How passage ``number`` appears in the prompt: "[1] Section (source)" then its text."""
-    return f"[{number}] {passage.section} ({passage.source})\n{passage.text}"
+    where = passage.source if passage.page is None else f"{passage.source}, page {passage.page}"
+    return f"[{number}] {passage.section} ({where})\n{passage.text}"
+
+
+def language_rule(question: str) -> str:
+    """Which language to answer in: named for Chinese, whose passages may be English only."""
+    return _CHINESE if question and is_chinese(question) else _SAME_LANGUAGE
 
 
 def build_system_text(
@@ -35,13 +49,15 @@ def build_system_text(
     base_prompt: str = "",
     token_budget: int = DEFAULT_TOKEN_BUDGET,
     count_tokens: Callable[[str], int] = rough_token_count,
+    question: str = "",
 ) -> tuple[str, list[Passage]]:
     """Fit as many of the ranked passages as the budget allows into one system message.
 
     The budget covers the whole message. Passages keep their ranking; one that does not fit
     is left out and a shorter one after it may still go in. Numbering follows the result list.
     """
-    head = f"{base_prompt.strip()}\n\n{_RULES}" if base_prompt.strip() else _RULES
+    rules = f"{_RULES} {language_rule(question)}"
+    head = f"{base_prompt.strip()}\n\n{rules}" if base_prompt.strip() else rules
     if not passages:
         text = f"{base_prompt.strip()}\n\n{_NOTHING_FOUND}".strip()
         return text, []
@@ -78,5 +94,9 @@ def ground(
     """
     passages = kb.search(question, k=k)
     return build_system_text(
-        passages, base_prompt=base_prompt, token_budget=token_budget, count_tokens=count_tokens
+        passages,
+        base_prompt=base_prompt,
+        token_budget=token_budget,
+        count_tokens=count_tokens,
+        question=question,
     )

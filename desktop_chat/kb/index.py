@@ -1,28 +1,57 @@
-"""One knowledge base = one sqlite file: incremental indexing of files and passage search."""
+"""One knowledge base = one sqlite file: incremental indexing of files and hybrid passage search."""
 
 from __future__ import annotations
 
 import hashlib
-import os
+import logging
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
+import numpy as np
+
 from desktop_chat.fsutil import os_error_reason
-from desktop_chat.kb import query
-from desktop_chat.kb.ingest import UnreadableFileError, is_supported, parse_document
+from desktop_chat.kb import hybrid, query, sources, vectors
+from desktop_chat.kb.embedder import Embedder, EmbedderError, default_embedder
+from desktop_chat.kb.readers import (
+    Cancelled,
+    DocumentError,
+    check_size,
+    parse_document,
+)
+from desktop_chat.kb.records import (
+    IndexReport,
+    KbError,
+    KbStats,
+    Passage,
+    ProgressCallback,
+    SkippedFile,
+    database_error,
+)
 from desktop_chat.kb.text import index_terms
 
-SCHEMA_VERSION = 1
+__all__ = [
+    "IndexReport",
+    "KbError",
+    "KbStats",
+    "KnowledgeBase",
+    "Passage",
+    "ProgressCallback",
+    "SkippedFile",
+    "database_error",
+]
+
+log = logging.getLogger(__name__)
+SCHEMA_VERSION = 2
 CANDIDATES = 80
 # A passage must answer enough of the question, and score enough, to count as relevant:
 # this is what makes "what is the capital of France" return nothing.
 MIN_COVERAGE = 0.25
 MIN_SCORE = 0.0
 
-_SCHEMA = """
+_SCHEMA = (
+    """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS roots(path TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS documents(
@@ -31,75 +60,14 @@ CREATE TABLE IF NOT EXISTS documents(
 CREATE TABLE IF NOT EXISTS passages(
     id INTEGER PRIMARY KEY, doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
     ordinal INTEGER NOT NULL, section TEXT NOT NULL, text TEXT NOT NULL,
-    n_terms INTEGER NOT NULL);
+    n_terms INTEGER NOT NULL, page INTEGER);
 CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
     section_terms, body_terms, tokenize='unicode61 remove_diacritics 2');
 CREATE VIRTUAL TABLE IF NOT EXISTS passages_vocab USING fts5vocab(passages_fts, 'row');
 """
-
-
-class KbError(Exception):
-    """A knowledge-base problem the user can act on; str() is a plain sentence."""
-
-
-def database_error(path: Path, exc: sqlite3.DatabaseError) -> KbError:
-    """The sentence for a sqlite error: a write refused (full disk, read-only) or a bad file."""
-    reason = str(exc)
-    lowered = reason.lower()
-    if "full" in lowered:
-        return KbError(
-            f'The knowledge base "{path.stem}" could not be written: the disk is full. '
-            "Free some disk space and try again."
-        )
-    if isinstance(exc, sqlite3.OperationalError):
-        # readonly, unable to open, locked, I/O error: the file may be fine, its place is not.
-        return KbError(
-            f'The knowledge base "{path.stem}" could not be written ({reason}). Check that the '
-            f"folder {path.parent} is writable and that no other program holds the file."
-        )
-    return KbError(f"The knowledge base file {path.name} is damaged: {reason}.")
-
-
-@dataclass(frozen=True)
-class Passage:
-    """A retrieved passage. ``id`` ("en/shipping.md#2") is stable while its file is unchanged."""
-
-    id: str
-    source: str
-    title: str
-    section: str
-    text: str
-    score: float = 0.0
-
-
-@dataclass(frozen=True)
-class SkippedFile:
-    path: str
-    reason: str
-
-
-@dataclass
-class IndexReport:
-    added: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    skipped: list[SkippedFile] = field(default_factory=list)
-    cancelled: bool = False
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.added or self.updated or self.removed)
-
-
-@dataclass(frozen=True)
-class KbStats:
-    documents: int
-    passages: int
-
-
-ProgressCallback = Callable[[int, int, str], None]
+    + vectors.SCHEMA
+)
 
 
 class KnowledgeBase:
@@ -108,8 +76,9 @@ class KnowledgeBase:
     One object per thread: indexing in a worker and searching in the GUI need two objects.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, embedder: Embedder | None = None) -> None:
         self.path = Path(path)
+        self.embedder = embedder if embedder is not None else default_embedder()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -122,6 +91,10 @@ class KnowledgeBase:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA foreign_keys=ON")
             self._db.executescript(_SCHEMA)
+            columns = {row[1] for row in self._db.execute("PRAGMA table_info(passages)")}
+            if "page" not in columns:  # a version-1 file: its vectors are added on next sync
+                self._db.execute("ALTER TABLE passages ADD COLUMN page INTEGER")
+                self._db.execute("UPDATE meta SET value=? WHERE key='schema_version'", ("2",))
             self._db.execute(
                 "INSERT OR IGNORE INTO meta VALUES('schema_version', ?)", (str(SCHEMA_VERSION),)
             )
@@ -130,6 +103,7 @@ class KnowledgeBase:
             self._db.close()
             raise database_error(self.path, exc) from exc
         self._vocab: query.Vocabulary | None = None
+        self._matrix: vectors.Matrix | None = None
 
     @property
     def name(self) -> str:
@@ -178,6 +152,7 @@ class KnowledgeBase:
         except sqlite3.DatabaseError as exc:
             self._db.rollback()
             self._vocab = None
+            self._matrix = None
             raise database_error(self.path, exc) from exc
 
     def _sync(
@@ -185,26 +160,47 @@ class KnowledgeBase:
     ) -> IndexReport:
         report = IndexReport()
         roots = self.roots()
-        base = _common_base(roots)
-        found = dict(_walk(roots, report))
+        base = sources.common_base(roots)
+        found = dict(sources.walk(roots, report))
         known = {
             row[0]: row[1:]
             for row in self._db.execute("SELECT path, id, mtime_ns, size, sha256 FROM documents")
         }
         for path in sorted(set(known) - set(found)):
             self._delete_document(known[path][0])
-            report.removed.append(_source(Path(path), base))
-        for number, (path, file) in enumerate(sorted(found.items()), start=1):
-            if cancel is not None and cancel.is_set():
-                report.cancelled = True
-                break
-            source = _source(file, base)
-            if progress is not None:
-                progress(number, len(found), source)
-            self._sync_file(path, file, source, known.get(path), report)
+            report.removed.append(sources.source_name(Path(path), base))
+        self._db.commit()
+        try:
+            for number, (path, file) in enumerate(sorted(found.items()), start=1):
+                if cancel is not None and cancel.is_set():
+                    raise Cancelled
+                source = sources.source_name(file, base)
+                if progress is not None:
+                    progress(number, len(found), source)
+                step = sources.step_progress(progress, source)
+                self._sync_file(path, file, source, known.get(path), report, step, cancel)
+            self._embed_missing(progress, len(found), cancel)
+        except Cancelled:
+            self._db.rollback()
+            report.cancelled = True
         self._db.commit()
         self._vocab = None
+        self._matrix = None
         return report
+
+    def _embed_missing(
+        self, progress: ProgressCallback | None, total: int, cancel: threading.Event | None
+    ) -> None:
+        """Vectors for passages that have none: files indexed by version 1, or a new embedder."""
+        rows = vectors.missing(self._db, self.embedder.name)
+        if not rows:
+            return
+        step = sources.step_progress(progress, self.name)
+        try:
+            with self._db:
+                vectors.embed_rows(self._db, self.embedder, rows, cancel, step)
+        except EmbedderError as exc:  # words still find passages; the next sync tries again
+            log.warning("knowledge base %s: passages not embedded: %s", self.name, exc)
 
     def _sync_file(
         self,
@@ -213,15 +209,23 @@ class KnowledgeBase:
         source: str,
         known: tuple[int, int, int, str] | None,
         report: IndexReport,
+        step: Callable[[int, int], None] | None = None,
+        cancel: threading.Event | None = None,
     ) -> None:
         try:
             stat = file.stat()
             if known is not None and known[1:3] == (stat.st_mtime_ns, stat.st_size):
                 report.unchanged.append(source)
                 return
+            check_size(file, stat.st_size)
             data = file.read_bytes()
         except OSError as exc:
-            report.skipped.append(SkippedFile(source, exc.strerror or "cannot be read"))
+            reason = os_error_reason(exc)
+            sentence = f"{source} cannot be read ({reason}); check that it is still there."
+            report.skipped.append(SkippedFile(source, reason, sentence))
+            return
+        except DocumentError as exc:
+            report.skipped.append(SkippedFile(source, exc.reason, str(exc)))
             return
         digest = hashlib.sha256(data).hexdigest()
         if known is not None and known[3] == digest:
@@ -232,9 +236,9 @@ class KnowledgeBase:
             report.unchanged.append(source)
             return
         try:
-            parsed = parse_document(file, data)
-        except UnreadableFileError as exc:
-            report.skipped.append(SkippedFile(source, str(exc)))
+            parsed = parse_document(file, data, cancel, step)
+        except DocumentError as exc:
+            report.skipped.append(SkippedFile(source, exc.reason, str(exc)))
             if known is not None:
                 self._delete_document(known[0])
             return
@@ -247,19 +251,26 @@ class KnowledgeBase:
                 (path, source, parsed.title, stat.st_mtime_ns, stat.st_size, digest),
             )
             doc_id = cursor.lastrowid
-            for ordinal, chunk in enumerate(parsed.chunks):
+            rows: list[tuple[int, str, str]] = []
+            for ordinal, chunk in enumerate(parsed.sections):
                 section_terms = index_terms(chunk.section)
                 body_terms = index_terms(chunk.text)
                 n_terms = body_terms.count(" ") + section_terms.count(" ") + 2
                 row = self._db.execute(
-                    "INSERT INTO passages(doc_id, ordinal, section, text, n_terms)"
-                    " VALUES(?,?,?,?,?)",
-                    (doc_id, ordinal, chunk.section, chunk.text, n_terms),
+                    "INSERT INTO passages(doc_id, ordinal, section, text, n_terms, page)"
+                    " VALUES(?,?,?,?,?,?)",
+                    (doc_id, ordinal, chunk.section, chunk.text, n_terms, chunk.page),
                 )
+                assert row.lastrowid is not None
+                rows.append((row.lastrowid, chunk.section, chunk.text))
                 self._db.execute(
                     "INSERT INTO passages_fts(rowid, section_terms, body_terms) VALUES(?,?,?)",
                     (row.lastrowid, section_terms, body_terms),
                 )
+            try:
+                vectors.embed_rows(self._db, self.embedder, rows, cancel, step)
+            except EmbedderError as exc:  # words still find them; vectors on a later sync
+                log.warning("%s: passages not embedded: %s", source, exc)
         (report.updated if known is not None else report.added).append(source)
 
     def _delete_document(self, doc_id: int) -> None:
@@ -291,66 +302,81 @@ class KnowledgeBase:
             self._vocab = query.Vocabulary(counts, n, float(avg or 1.0))
         return self._vocab
 
-    def search(self, question: str, k: int = 5) -> list[Passage]:
-        """The best passages for a question, best first; empty when nothing is relevant."""
+    def search(self, question: str, k: int = 5, mode: str = "hybrid") -> list[Passage]:
+        """The best passages for a question, best first; empty when nothing is relevant.
+
+        ``mode`` "lexical" or "dense" uses one ranking alone (the bench compares them).
+        """
+        if k <= 0 or not question.strip():
+            return []
+        lexical = self.lexical_search(question) if mode != "dense" else []
+        if mode == "lexical":
+            return self._passages(lexical[:k])
+        try:
+            matrix = self._vectors()
+            query_vector = self.embedder.embed_queries([question])[0]
+        except EmbedderError as exc:  # words alone still answer
+            log.warning("knowledge base %s: dense search unavailable: %s", self.name, exc)
+            return self._passages(lexical[:k])
+        ids = matrix.ids
+        sims = hybrid.similarities(
+            matrix.vectors, matrix.chinese, query_vector, hybrid.is_chinese(question)
+        )
+        dense = hybrid.dense_top(ids, sims)
+        cosines = dict(dense)
+        for pid, _ in lexical:
+            at = int(np.searchsorted(ids, pid))
+            if pid not in cosines and at < len(ids) and ids[at] == pid:
+                cosines[pid] = float(sims[at])
+        ranked = hybrid.fuse(lexical, dense, cosines)
+        return self._passages([(r.passage_id, r.score) for r in ranked[:k]])
+
+    def lexical_search(self, question: str) -> list[tuple[int, float]]:
+        """BM25 candidates that cover enough of the question: (passage id, score), best first."""
         vocab = self.vocabulary()
         concepts = query.analyze(question, vocab)
         terms = query.query_terms(concepts, vocab)
-        if not terms or k <= 0:
+        if not terms:
             return []
         match = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
         rows = self._db.execute(
-            "SELECT p.id, d.source, d.title, p.ordinal, p.section, p.text,"
-            " f.section_terms, f.body_terms FROM passages_fts f"
-            " JOIN passages p ON p.id = f.rowid JOIN documents d ON d.id = p.doc_id"
+            "SELECT f.rowid, f.section_terms, f.body_terms FROM passages_fts f"
             " WHERE passages_fts MATCH ? ORDER BY bm25(passages_fts, ?, 1.0) LIMIT ?",
             (match, query.SECTION_BOOST, CANDIDATES),
         ).fetchall()
-        scored: list[Passage] = []
-        for _, source, title, ordinal, section, text, section_terms, body_terms in rows:
+        scored: list[tuple[int, float]] = []
+        for pid, section_terms, body_terms in rows:
             m = query.score_passage(concepts, section_terms, body_terms, vocab)
             # A spelling guess alone ("weather" -> "water") is not evidence of relevance.
             if m.exact == 0 or m.coverage < MIN_COVERAGE or m.score < MIN_SCORE:
                 continue
-            final = round(m.score * (0.5 + m.coverage), 4)
-            scored.append(Passage(f"{source}#{ordinal}", source, title, section, text, final))
-        scored.sort(key=lambda p: (-p.score, p.id))
-        return scored[:k]
+            scored.append((pid, round(m.score * (0.5 + m.coverage), 4)))
+        scored.sort(key=lambda p: (-p[1], p[0]))
+        return scored
 
+    def _vectors(self) -> vectors.Matrix:
+        if self._matrix is None:
+            self._matrix = vectors.load_matrix(self._db, self.embedder.name, self.embedder.dim)
+        return self._matrix
 
-def _walk(roots: list[Path], report: IndexReport) -> Iterator[tuple[str, Path]]:
-    """Supported files under the roots; named files of other types are reported as skipped."""
-    for root in roots:
-        if root.is_file():
-            if is_supported(root):
-                yield str(root), root
-            else:
-                report.skipped.append(SkippedFile(root.name, "unsupported file type"))
-        elif root.is_dir():
-            for folder, dirs, files in os.walk(root):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(files):
-                    file = Path(folder, name)
-                    if not name.startswith(".") and is_supported(file):
-                        yield str(file), file
-        else:
-            report.skipped.append(SkippedFile(str(root), "not found"))
-
-
-def _common_base(roots: list[Path]) -> Path | None:
-    folders = [r if r.is_dir() else r.parent for r in roots]
-    if not folders:
-        return None
-    try:
-        return Path(os.path.commonpath(folders))
-    except ValueError:  # different drives on Windows
-        return None
-
-
-def _source(file: Path, base: Path | None) -> str:
-    if base is not None:
-        try:
-            return file.relative_to(base).as_posix()
-        except ValueError:
-            pass
-    return file.name
+    def _passages(self, ranked: list[tuple[int, float]]) -> list[Passage]:
+        if not ranked:
+            return []
+        marks = ",".join("?" * len(ranked))
+        rows = {
+            row[0]: row[1:]
+            for row in self._db.execute(
+                "SELECT p.id, d.source, d.title, p.ordinal, p.section, p.text, p.page"
+                " FROM passages p JOIN documents d ON d.id = p.doc_id"
+                f" WHERE p.id IN ({marks})",
+                [pid for pid, _ in ranked],
+            )
+        }
+        found: list[Passage] = []
+        for pid, score in ranked:
+            if pid in rows:
+                source, title, ordinal, section, text, page = rows[pid]
+                found.append(
+                    Passage(f"{source}#{ordinal}", source, title, section, text, score, page)
+                )
+        return found

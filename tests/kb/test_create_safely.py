@@ -79,7 +79,7 @@ def test_syncing_on_a_full_disk_is_a_sentence_and_keeps_the_index(
     library.create_kb("faq", [docs])
     big = docs / "big.md"
     big.write_text(
-        "# Big\n\n" + "\n\n".join(f"## Part {i}\n\nrefund {i} " * 40 for i in range(400))
+        "# Big\n\n" + "\n\n".join(f"## Part {i}\n\nrefund {i} " * 40 for i in range(150))
     )
     with library.open_kb("faq") as kb:
         disk.fill(small_home)

@@ -45,3 +45,19 @@ def test_off_topic_question_gets_the_no_information_instruction(kb: KnowledgeBas
     text, used = grounding.ground(kb, "what is the capital of France")
     assert used == []
     assert grounding.NO_INFORMATION in text
+
+
+def test_a_chinese_question_is_answered_in_chinese_from_english_passages(
+    kb: KnowledgeBase,
+) -> None:
+    text, used = grounding.ground(kb, "退货后多久能拿到退款")
+    assert used
+    assert "write the answer in Simplified Chinese" in text
+    english, _ = grounding.ground(kb, "how long do refunds take")
+    assert "Answer in the language of the question" in english
+    assert "Simplified Chinese" not in english
+
+
+def test_a_pdf_passage_is_cited_with_its_page() -> None:
+    passage = Passage("m.pdf#3", "m.pdf", "M", "M", "Lamps last 3 years.", page=4)
+    assert grounding.format_passage(1, passage).startswith("[1] M (m.pdf, page 4)\n")

@@ -74,7 +74,8 @@ def read_file(
         check_size(path, path.stat().st_size)
         data = path.read_bytes()
     except OSError as exc:
-        raise DocumentError(f"{path.name} cannot be read ({os_error_reason(exc)}).") from exc
+        reason = os_error_reason(exc)
+        raise DocumentError(f"{path.name} cannot be read ({reason}).", reason) from exc
     return parse_document(path, data, cancel, progress)
 
 
@@ -90,7 +91,7 @@ def parse_document(
     title = title_for(path)
     check_size(path, len(data))
     if not data.strip():
-        raise DocumentError(f"{name} is empty; add a document that has some text.")
+        raise DocumentError(f"{name} is empty; add a document that has some text.", "empty")
     if suffix == ".pdf":
         from desktop_chat.kb.readers.pdf import read_pdf
 
@@ -102,7 +103,9 @@ def parse_document(
     else:
         document = _read_text(suffix, decode_text(name, data), title)
     if not document.sections:
-        raise DocumentError(f"{name} has no text to index; add a document that has some text.")
+        raise DocumentError(
+            f"{name} has no text to index; add a document that has some text.", "no text"
+        )
     return document
 
 

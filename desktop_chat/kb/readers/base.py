@@ -20,7 +20,12 @@ ReadProgress = Callable[[int, int], None]
 
 
 class DocumentError(Exception):
-    """A document that cannot be used; str() is a sentence for the user with a way forward."""
+    """A document that cannot be used; str() is a sentence for the user with a way forward,
+    ``reason`` a few words for a list of skipped files."""
+
+    def __init__(self, sentence: str, reason: str = "") -> None:
+        super().__init__(sentence)
+        self.reason = reason or sentence
 
 
 class Cancelled(Exception):
@@ -58,7 +63,8 @@ def size_limit(suffix: str) -> int:
 def too_big(name: str, size: int, limit: int) -> DocumentError:
     return DocumentError(
         f"{name} is {size / 1024 / 1024:,.0f} MB, more than the {limit // 1024 // 1024} MB a "
-        "document may have; split it into smaller files or export only the text."
+        "document may have; split it into smaller files or export only the text.",
+        "too big",
     )
 
 
@@ -66,7 +72,8 @@ def decode_text(name: str, data: bytes) -> str:
     if b"\x00" in data[:8192]:
         raise DocumentError(
             f"{name} is not a text file (it holds binary data; perhaps it was renamed). "
-            "Add the original document instead."
+            "Add the original document instead.",
+            "binary file",
         )
     for encoding in ("utf-8-sig", "gb18030"):
         try:
@@ -80,7 +87,8 @@ def decode_text(name: str, data: bytes) -> str:
         return text
     raise DocumentError(
         f"{name} is not readable text (perhaps a binary file renamed); save it as UTF-8 text "
-        "and add it again."
+        "and add it again.",
+        "not readable text",
     )
 
 

@@ -40,7 +40,8 @@ def read_docx(
         log.info("DOCX %s unreadable: %r", name, exc)
         raise DocumentError(
             f"{name} is damaged or not a Word document ({exc.__class__.__name__}); open it "
-            "in a word processor, save it again as .docx and add that."
+            "in a word processor, save it again as .docx and add that.",
+            "damaged Word document",
         ) from exc
     doc_title = core_title[:200] or title
     headings: list[tuple[int, str]] = []
@@ -81,7 +82,8 @@ def _check_package(data: bytes, name: str) -> None:
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
         raise DocumentError(
             f"{name} is not a Word document (.docx files are zip packages and this is not one); "
-            "save it again as .docx from a word processor."
+            "save it again as .docx from a word processor.",
+            "not a Word document",
         ) from exc
     total = sum(m.file_size for m in members)
     packed = sum(m.compress_size for m in members) or 1
@@ -96,7 +98,8 @@ def _check_package(data: bytes, name: str) -> None:
         raise DocumentError(
             f"{name} would unpack to {total / 1024 / 1024:,.0f} MB, far more than a Word "
             "document holds, so it was not opened (it may be a zip bomb); if it is genuine, "
-            "save it as PDF or text and add that."
+            "save it as PDF or text and add that.",
+            "would unpack too big (zip bomb?)",
         )
 
 

@@ -45,7 +45,8 @@ def read_pdf(
         log.info("PDF %s unreadable: %r", name, exc)
         raise DocumentError(
             f"{name} is damaged or not a PDF ({exc.__class__.__name__}); open it in a PDF "
-            "viewer and save or print it to a new PDF, then add that."
+            "viewer and save or print it to a new PDF, then add that.",
+            "damaged PDF",
         ) from exc
     doc_title = _metadata_title(reader) or title
     outline = _outline_by_page(reader)
@@ -66,7 +67,8 @@ def read_pdf(
     if total and not sections:
         raise DocumentError(
             f"{name} has no text layer (it is probably scanned images); run it through OCR "
-            "(text recognition) in a PDF tool and add the result."
+            "(text recognition) in a PDF tool and add the result.",
+            "no text layer (scanned?)",
         )
     return Document(doc_title, sections)
 
@@ -74,7 +76,8 @@ def read_pdf(
 def _encrypted(name: str) -> DocumentError:
     return DocumentError(
         f"{name} is protected with a password; open it, save a copy without the password "
-        "and add that."
+        "and add that.",
+        "password protected",
     )
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from desktop_chat.kb import library
+from desktop_chat.kb.embedder import EmbedderError, default_embedder
 from desktop_chat.kb.index import IndexReport, KbError
 from desktop_chat.tasks import TaskContext, TaskRunner
 
@@ -55,6 +56,7 @@ class KbIndexer(QObject):
         self._jobs: deque[_Job] = deque()  # the head runs while _running is set
         self._running = False
         self._closed = False
+        self._warmed = False
 
     # -- requests --------------------------------------------------------------------------
     def create(self, name: str, paths: Iterable[Path | str]) -> None:
@@ -83,6 +85,17 @@ class KbIndexer(QObject):
             raise RuntimeError("KbIndexer was shut down")
         self._jobs.append(job)
         self._start_next()
+
+    def warm_up(self) -> None:
+        """Load the sentence encoder on a task, so the first search does not wait on the GUI."""
+        if self._warmed or self._closed:
+            return
+        self._warmed = True
+
+        def load(_context: TaskContext) -> None:
+            default_embedder().embed_queries(["warm up"])
+
+        self._runner.run("kb-embedder", load, expected=(EmbedderError,))
 
     def _start_next(self) -> None:
         while self._jobs and not self._running:
@@ -193,6 +206,10 @@ class KbIndexer(QObject):
                 text += " " + self.tr("Skipped {n} files: {files}.").format(
                     n=len(skipped), files=named
                 )
+            # Each bad file's own sentence (what is wrong, what to do), one per line.
+            details = [s.sentence for s in skipped[:MAX_SKIPPED_NAMED] if s.sentence]
+            if details:
+                text += "\n" + "\n".join(details)
         return text
 
     # -- shutdown --------------------------------------------------------------------------

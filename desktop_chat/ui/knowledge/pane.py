@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QGroupBox,
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from desktop_chat.kb import library
 from desktop_chat.kb.index import IndexReport, KbError, KbStats, Passage
-from desktop_chat.kb.ingest import SUPPORTED_SUFFIXES, pdf_supported
+from desktop_chat.kb.readers import SUPPORTED_SUFFIXES
 from desktop_chat.ui.knowledge.indexer import KbIndexer
 from desktop_chat.ui.shell.banner import Banner
 from desktop_chat.ui.shell.widgets import ask_yes_no, plain_label, plain_tooltip
@@ -58,6 +59,11 @@ class KnowledgePane(QWidget):
         indexer.failed.connect(self._on_failed)
         indexer.cancelled.connect(self._on_cancelled)
         self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # Searches run on the GUI thread; the encoder they need loads on a task first.
+        self.indexer.warm_up()
+        super().showEvent(event)
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
@@ -163,7 +169,7 @@ class KnowledgePane(QWidget):
         return name.strip() if ok and name.strip() else None
 
     def ask_files(self) -> list[Path]:
-        suffixes = sorted(s for s in SUPPORTED_SUFFIXES if s != ".pdf" or pdf_supported())
+        suffixes = sorted(SUPPORTED_SUFFIXES)
         pattern = " ".join(f"*{s}" for s in suffixes)
         files, _ = QFileDialog.getOpenFileNames(
             self, self.tr("Add files"), "", self.tr("Documents ({pattern})").format(pattern=pattern)
@@ -434,9 +440,12 @@ class KnowledgePane(QWidget):
         for number, passage in enumerate(passages, start=1):
             section = passage.section.replace(" > ", " › ") or passage.title
             text = html.escape(passage.text).replace("\n", "<br>")
+            where = html.escape(passage.source)
+            if passage.page is not None:
+                where += " · " + html.escape(self.tr("page {n}").format(n=passage.page))
             blocks.append(
                 f"<p><b>{number}. {html.escape(section)}</b><br>"
-                f"<small>{html.escape(passage.source)} · {score_label} {passage.score:.2f}"
+                f"<small>{where} · {score_label} {passage.score:.2f}"
                 f"</small><br>{text}</p>"
             )
         return "".join(blocks)

@@ -1,0 +1,165 @@
+"""Hybrid retrieval with the real multilingual encoder: both knowledge bases, cross-language,
+off-topic, incremental re-embedding, a 300-page PDF with progress and cancel, a bad batch."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from desktop_chat.bench import kb_bench
+from desktop_chat.kb import library
+from desktop_chat.kb.embedder import default_embedder
+from desktop_chat.kb.index import KnowledgeBase
+from tests.kb.pdfgen import text_pdf
+
+
+class CountingEmbedder:
+    """The real encoder, counting the passages it is asked to embed."""
+
+    def __init__(self) -> None:
+        self.inner = default_embedder()
+        self.name = self.inner.name
+        self.dim = self.inner.dim
+        self.passages = 0
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self.inner.embed_queries(texts)
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        self.passages += len(texts)
+        return self.inner.embed_passages(texts)
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeBase]:
+    base = library.sample_kb_dir()
+    with KnowledgeBase(tmp_path_factory.mktemp("shop") / "kb.sqlite3") as kb:
+        kb.add_paths([base / "en", base / "zh"])
+        yield kb
+
+
+@pytest.fixture(scope="module")
+def bikes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeBase]:
+    base = kb_bench.heldout_dir()
+    with KnowledgeBase(tmp_path_factory.mktemp("bikes") / "kb.sqlite3") as kb:
+        kb.add_paths([base / "en", base / "zh"])
+        yield kb
+
+
+def _top3(kb: KnowledgeBase, question: str) -> list[str]:
+    return [f"{p.source}#{p.section.split(' > ')[-1]}" for p in kb.search(question, k=3)]
+
+
+def test_the_demo_question_finds_the_refund_section(shop: KnowledgeBase) -> None:
+    assert _top3(shop, "How long does a refund take?")[0] == "en/returns.md#Refund processing time"
+    assert _top3(shop, "退款要多久")[0] == "zh/returns.md#退款到账时间"
+
+
+def test_a_chinese_question_finds_an_english_only_answer(shop: KnowledgeBase) -> None:
+    assert "en/faq.csv#Do you have a physical store?" in _top3(shop, "你们有实体店吗")
+
+
+def test_an_english_question_finds_a_chinese_only_answer(bikes: KnowledgeBase) -> None:
+    assert "zh/membership.md#月卡会员" in _top3(bikes, "monthly pass price")
+    assert "zh/shop.md#营业时间" in _top3(bikes, "what are your opening hours")
+
+
+def test_the_second_business_in_its_own_words(bikes: KnowledgeBase) -> None:
+    assert "en/workshop.md#Flat tyres" in _top3(bikes, "puncture repair price")
+    assert "zh/groups.md#雨天安排" in _top3(bikes, "下大雨导览会取消吗")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known gap: the off-topic gate reads the encoder's cosine (0.17 here, gate 0.22) "
+    "and not how strongly BM25 matched ('puncture' scores 13); not tuned away because the "
+    "question was seen on the held-out business",
+)
+def test_a_strong_word_match_with_a_weak_cosine(bikes: KnowledgeBase) -> None:
+    assert "en/workshop.md#Flat tyres" in _top3(bikes, "how much to fix a puncture")
+
+
+@pytest.mark.parametrize(
+    "question", ["what is the capital of France", "写一首诗", "tell me a joke", "一加一等于几"]
+)
+def test_off_topic_finds_nothing_in_either(
+    shop: KnowledgeBase, bikes: KnowledgeBase, question: str
+) -> None:
+    assert shop.search(question) == []
+    assert bikes.search(question) == []
+
+
+def test_passages_carry_their_page(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "manual.pdf").write_bytes(
+        text_pdf([["Intro to the lamp."], ["The warranty on the lamp lasts 3 years."]])
+    )
+    with KnowledgeBase(tmp_path / "kb.sqlite3") as kb:
+        kb.add_paths([tmp_path / "docs"])
+        (best, *_) = kb.search("how long is the lamp warranty")
+    assert best.page == 2 and best.source == "manual.pdf"
+
+
+def test_only_the_edited_file_is_embedded_again(tmp_path: Path, docs: Path) -> None:
+    embedder = CountingEmbedder()
+    with KnowledgeBase(tmp_path / "kb.sqlite3", embedder) as kb:
+        kb.add_paths([docs])
+        first = embedder.passages
+        assert first == kb.stats().passages
+        (docs / "returns.md").write_text(
+            "# Returns\n\n## Refund processing time\n\nRefunds now take 2 business days.\n",
+            "utf-8",
+        )
+        report = kb.sync()
+        assert report.updated == ["returns.md"]
+        assert sorted(report.unchanged) == ["shipping.md", "zh.md"]
+        assert embedder.passages == first + 1
+        assert "2 business days" in kb.search("how fast is my refund")[0].text
+        assert kb.sync().changed is False
+        assert embedder.passages == first + 1
+
+
+def test_a_300_page_pdf_shows_progress_and_cancels(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    pages = [[f"Chapter {i}: lamp model {i} uses a {i % 7 + 3} watt bulb."] for i in range(300)]
+    (docs / "catalogue.pdf").write_bytes(text_pdf(pages))
+    cancel = threading.Event()
+    seen: list[tuple[int, int, str]] = []
+
+    def progress(done: int, total: int, source: str) -> None:
+        seen.append((done, total, source))
+        if total == 300 and done == 150:
+            cancel.set()
+
+    with KnowledgeBase(tmp_path / "kb.sqlite3") as kb:
+        report = kb.add_paths([docs], progress, cancel)
+        assert report.cancelled and kb.stats().passages == 0
+        assert (150, 300, "catalogue.pdf") in seen
+        seen.clear()
+        report = kb.sync(progress)
+        assert report.added == ["catalogue.pdf"] and kb.stats().passages == 300
+        assert (300, 300, "catalogue.pdf") in seen
+        assert kb.search("which lamp model is in chapter 123")[0].page == 124
+
+
+def test_each_bad_file_is_a_sentence_and_the_rest_is_indexed(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "good.md").write_text("# Hours\n\nWe open at 9 every weekday.\n", "utf-8")
+    (docs / "scan.pdf").write_bytes(text_pdf([[]]))
+    (docs / "image.md").write_bytes(bytes(range(256)) * 8)
+    (docs / "empty.txt").write_bytes(b"")
+    with KnowledgeBase(tmp_path / "kb.sqlite3") as kb:
+        report = kb.add_paths([docs])
+        assert report.added == ["good.md"]
+        sentences = {s.path: s.sentence for s in report.skipped}
+        assert set(sentences) == {"scan.pdf", "image.md", "empty.txt"}
+        assert sentences["scan.pdf"].startswith("scan.pdf has no text layer")
+        assert sentences["empty.txt"] == "empty.txt is empty; add a document that has some text."
+        assert all(s.endswith(".") for s in sentences.values())
+        assert kb.search("what time do you open")[0].source == "good.md"
