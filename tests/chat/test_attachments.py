@@ -212,3 +212,21 @@ def test_removing_a_document_while_it_is_read_cancels_the_reading(qtbot, service
     assert host.conversation_id is not None
     assert store.attachments(host.conversation_id) == []  # nothing came back to life
     assert progress == []  # a cancelled task reports nothing more
+
+
+def test_a_word_document_is_read_with_its_headings(qtbot, service, store, tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Rental terms", level=1)
+    document.add_heading("Deposit", level=2)
+    document.add_paragraph("The deposit for a cargo bike is 150 euros, paid at pick-up.")
+    file = tmp_path / "terms.docx"
+    document.save(str(file))
+    host = Host(store)
+    attached = attach(qtbot, service, host, file)
+    assert attached.mode == "whole", attached.error
+    assert any("Deposit" in s["section"] for s in attached.sections)
+    assert host.conversation_id is not None
+    result = add_to_turn(turn("deposit?"), store, host.conversation_id, "deposit?")
+    assert "150 euros, paid at pick-up" in result.request.system
