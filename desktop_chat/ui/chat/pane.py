@@ -32,6 +32,7 @@ from desktop_chat.ui.chat.attachments import AttachmentBar
 from desktop_chat.ui.chat.composer import Composer
 from desktop_chat.ui.chat.header import ChatHeader, named_label
 from desktop_chat.ui.chat.message_actions import MessageActions
+from desktop_chat.ui.chat.meter import ContextMeter
 from desktop_chat.ui.chat.sidebar import ConversationSidebar
 from desktop_chat.ui.chat.suggestion_bar import SuggestionBar
 from desktop_chat.ui.chat.transcript import PAGE_SIZE, Transcript
@@ -76,6 +77,7 @@ class ChatPane(QWidget):
         self.header_row = ChatHeader()
         self.header = self.header_row.title
         self.context_label = self.header_row.context_label
+        self.meter = ContextMeter(self.context_label, self)
         self.new_chat_button = self.header_row.new_chat_button
         self.new_chat_button.setText(self.tr("New conversation"))
         self.transcript = Transcript(self)
@@ -157,6 +159,7 @@ class ChatPane(QWidget):
         c.profile_changed.connect(self.profile_changed)
         c.stream_started.connect(self._on_stream_started)
         c.stream_chunk.connect(self.transcript.append_stream)
+        c.stream_chunk.connect(self.meter.streamed)
         c.stream_ended.connect(self.transcript.end_stream)
         c.busy_changed.connect(self._update_controls)
         c.grounding_started.connect(self._on_grounding_started)
@@ -355,6 +358,8 @@ class ChatPane(QWidget):
         self.transcript.set_has_earlier(start > 0)
         self._apply_dimming()
         self._show_welcome()
+        n_ctx = self.client.model.n_ctx if self.client.model else 0
+        self.meter.show_branch(self.controller.conversation_id, branch, n_ctx)
         if focus_message:
             view = next((v for v in self.transcript.views if v.message_id == focus_message), None)
             if view is not None:
@@ -440,9 +445,7 @@ class ChatPane(QWidget):
 
     @Slot(int, int)
     def _show_context_use(self, used: int, total: int) -> None:
-        self.context_label.setText(
-            self.tr("{used} / {total} tokens").format(used=used, total=total)
-        )
+        self.meter.counted(used, total)
 
     # -- a remote model -------------------------------------------------------------------
     @property

@@ -74,3 +74,28 @@ def test_a_card_waiting_for_sources_leaves_when_the_lookup_is_stopped(qtbot, rea
     assert view is not None and view.waiting_label.text().startswith("Reading sources…")
     transcript.drop_unstarted()
     assert transcript.streaming_view is None and view not in transcript.views
+
+
+def test_the_meter_moves_while_streaming_and_belongs_to_the_open_chat(qtbot, ready_app):
+    chat = ready_app.chat
+    label = chat.context_label
+    seen: list[str] = []
+    chat.controller.stream_chunk.connect(lambda _text: seen.append(label.text()))
+    ready_app.settings = settings_mod.with_value(ready_app.settings, "generation.max_tokens", 48)
+    with qtbot.waitSignal(chat.turn_finished, timeout=180_000):
+        chat.send_text("Write a few sentences about rivers.")
+    qtbot.waitUntil(lambda: chat.transcript.streaming_view is None)
+    assert len(set(seen)) >= 2, seen  # it moved as the answer grew
+    counted = label.text()
+    assert counted.endswith("tokens") and not counted.startswith("≈")
+    first = chat.conversation_id
+
+    other = ready_app.store.create_conversation("Other")
+    question = ready_app.store.add_message(other.id, "user", "word " * 400)
+    ready_app.store.add_message(other.id, "assistant", "ok", parent_id=question.id)
+    chat.open_conversation(other.id)
+    assert label.text().startswith("≈") and label.text() != counted
+    chat.new_chat()
+    assert label.text() == ""
+    chat.open_conversation(first)
+    assert label.text() == counted
