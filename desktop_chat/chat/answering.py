@@ -217,7 +217,7 @@ class Answering(QObject):
         try:
             conversation = self.store.create_conversation(
                 title,
-                model=self.client.model.name if self.client.model else None,
+                model=self._model_record(self.remote_choice),
                 profile=self.profile.id if self.profile else None,
                 context_policy="ask" if policy == "ask" else "drop_oldest",
             )
