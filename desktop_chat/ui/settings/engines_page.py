@@ -268,7 +268,14 @@ class EnginesPage(FieldForm):
     def remove_endpoint(self) -> None:
         if self._current is None:
             return
-        endpoints.remove(self._current)
+        try:
+            endpoints.remove(self._current)
+        except OSError as error:
+            log.warning("could not save the endpoints: %s", error)
+            self.status.setText(
+                self.tr("The endpoints could not be saved: {error}").format(error=error)
+            )
+            return
         remote_models.forget(self._current)
         self.refresh()
 
