@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import logging
 import re
@@ -18,6 +19,9 @@ log = logging.getLogger(__name__)
 
 CODE_STYLES = {"light": "friendly", "dark": "monokai"}
 CODE_BACKGROUND = {"light": "#f4f4f6", "dark": "#1e1f24"}
+CODE_LABEL = {"light": "#5f6672", "dark": "#9ca3af"}  # 4.5:1 or more on the code background
+# A code block's Copy link is copy:<key>, the key a hash of the code (see code_key).
+COPY_SCHEME = "copy"
 
 # What one message renders as rich text; the rest waits behind "Show all" as plain text.
 # Sized so that parsing, highlighting and Qt's layout of the worst case (a 200-row table,
@@ -110,23 +114,25 @@ def _md(theme: str) -> MarkdownIt:
     # maxNesting (20 in this preset) bounds the parser's recursion; see MAX_BLOCK_DEPTH.
     md = MarkdownIt("gfm-like", {"html": False, "linkify": False, "typographer": False})
     background = CODE_BACKGROUND.get(theme, CODE_BACKGROUND["light"])
+    muted = CODE_LABEL.get(theme, CODE_LABEL["light"])
 
     # markdown-it binds render rules as renderer methods, hence the leading ``_renderer``.
     def fence(_renderer, tokens, idx, options, env):  # type: ignore[no-untyped-def]
         token = tokens[idx]
         language = token.info.strip().split(" ")[0] if token.info else ""
-        body = _highlight(token.content.rstrip("\n"), language, theme)
-        label = (
-            f'<div style="color:#888; font-size:small">{html.escape(language)}</div>'
-            if language
-            else ""
-        )
+        code = token.content.rstrip("\n")
+        body = _highlight(code, language, theme)
+        copy = html.escape(QCoreApplication.translate("markdown", "Copy"))
+        small = f'style="color:{muted}; font-size:small"'
         return (
-            f'{label}<table width="100%" cellpadding="8" style="background:{background}">'
+            f'<table width="100%" cellpadding="8" style="background:{background}">'
+            f"<tr><td {small}>{html.escape(language)}</td>"
+            f'<td align="right" style="font-size:small">'
+            f'<a href="{COPY_SCHEME}:{code_key(code)}">{copy}</a></td></tr>'
             # A <pre> never wraps, and one long line would widen the whole
             # message past its frame; a monospace pre-wrap block wraps instead.
-            f'<tr><td><div style="white-space: pre-wrap; font-family: monospace">{body}</div>'
-            "</td></tr></table>"
+            f'<tr><td colspan="2"><div style="white-space: pre-wrap; font-family: monospace">'
+            f"{body}</div></td></tr></table>"
         )
 
     def image(renderer, tokens, idx, options, env):  # type: ignore[no-untyped-def]
@@ -149,6 +155,26 @@ def _md(theme: str) -> MarkdownIt:
     md.add_render_rule("code_block", fence)
     md.add_render_rule("image", image)
     return md
+
+
+def code_key(code: str) -> str:
+    """Names a code block by its content, so the key is the same however it was rendered."""
+    return hashlib.sha1(code.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+
+
+def code_blocks(text: str) -> dict[str, str]:
+    """The code blocks of a Markdown text, by code_key (what a Copy link asks for)."""
+    try:
+        tokens = _renderer("light").parse(text)
+    except Exception:  # a parser bug: nothing to copy rather than a crash
+        log.exception("markdown parsing failed")
+        return {}
+    blocks = {}
+    for token in tokens:
+        if token.type in ("fence", "code_block"):
+            code = token.content.rstrip("\n")
+            blocks[code_key(code)] = code
+    return blocks
 
 
 def _cite_link(match: re.Match[str]) -> str:

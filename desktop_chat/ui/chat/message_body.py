@@ -32,7 +32,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QFrame, QMessageBox, QSizePolicy, QTextBrowser, QWidget
 
-from desktop_chat.ui.chat.markdown import CITE_SCHEME, is_inline_image
+from desktop_chat.ui.chat.markdown import CITE_SCHEME, COPY_SCHEME, is_inline_image
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +134,7 @@ class DocumentBody(QTextBrowser):
 
     link_hovered = Signal(str)
     citation_clicked = Signal(int)  # the n of a [n] marker (a cite:n link) in the answer
+    code_copy_requested = Signal(str)  # a code block's Copy link: its markdown.code_key
     written = Signal()  # every queued plain text has reached the document
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -248,6 +249,10 @@ class DocumentBody(QTextBrowser):
     # -- links ---------------------------------------------------------------------------
     @Slot(QUrl)
     def _on_hovered(self, url: QUrl) -> None:
+        if url.scheme() == COPY_SCHEME:
+            self.setToolTip(QCoreApplication.translate("MessageBody", "Copy this code"))
+            self.link_hovered.emit("")
+            return
         if url.scheme() == CITE_SCHEME:
             self.setToolTip(QCoreApplication.translate("MessageBody", "Show this source"))
             self.link_hovered.emit("")
@@ -263,6 +268,9 @@ class DocumentBody(QTextBrowser):
             number = url.path()
             if number.isdigit():
                 self.citation_clicked.emit(int(number))
+            return
+        if url.scheme() == COPY_SCHEME:
+            self.code_copy_requested.emit(url.path())
             return
         follow_link(self.window(), url)
 

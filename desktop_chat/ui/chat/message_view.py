@@ -9,6 +9,7 @@ from PySide6.QtGui import QGuiApplication, QTextBlockFormat, QTextCharFormat, QT
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
+    QMenu,
     QPushButton,
     QSizePolicy,
     QToolButton,
@@ -17,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from desktop_chat.ui.chat.markdown import plain_to_html, split_for_rich_text, to_html
+from desktop_chat.ui.chat.markdown import code_blocks, plain_to_html, split_for_rich_text, to_html
 from desktop_chat.ui.chat.message_body import DocumentBody
 from desktop_chat.ui.chat.progressive_markdown import ProgressiveMarkdown
 from desktop_chat.ui.shell.widgets import plain_label
@@ -27,6 +28,8 @@ from desktop_chat.ui.shell.widgets import plain_label
 SYNC_RENDER_CHARS = 2_000
 # How long the render queue may hold the GUI thread in one turn of the event loop.
 RENDER_BUDGET_S = 0.02
+# How long a Copy button says "Copied" after a copy.
+COPIED_MS = 1500
 
 
 class StreamingBody(DocumentBody):
@@ -199,12 +202,14 @@ class MessageView(QFrame):
         self.body.setObjectName("messageBody")
         self.body.link_hovered.connect(self.link_hovered)
         self.body.citation_clicked.connect(self.citation_clicked)
+        self.body.code_copy_requested.connect(self.copy_code)
         box.addWidget(self.body)
         self.stream_body: StreamingBody | None = None
         if streaming:
             self.stream_body = StreamingBody(theme, self.body_box)
             self.stream_body.link_hovered.connect(self.link_hovered)
             self.stream_body.citation_clicked.connect(self.citation_clicked)
+            self.stream_body.code_copy_requested.connect(self.copy_code)
             self.stream_body.start(text)
             self.body.hide()
             box.addWidget(self.stream_body)
@@ -228,7 +233,17 @@ class MessageView(QFrame):
         footer.addWidget(self.meta_label)
         footer.addStretch(1)
         self.copy_button = self._tool(self.tr("Copy"), "copy")
+        self.copy_button.setToolTip(self.tr("Copy the message as Markdown"))
+        copy_menu = QMenu(self.copy_button)
+        copy_menu.addAction(self.tr("Copy as Markdown"), lambda: self._on_action("copy"))
+        copy_menu.addAction(self.tr("Copy as plain text"), self.copy_plain)
+        self.copy_button.setMenu(copy_menu)
+        self.copy_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
         footer.addWidget(self.copy_button)
+        self._copied = QTimer(self)
+        self._copied.setSingleShot(True)
+        self._copied.setInterval(COPIED_MS)
+        self._copied.timeout.connect(lambda: self.copy_button.setText(self.tr("Copy")))
         layout.addLayout(footer)
         self._actions: dict[str, QToolButton] = {"copy": self.copy_button}
         self._render()
@@ -262,9 +277,29 @@ class MessageView(QFrame):
     @Slot()
     def _on_action(self, action: str) -> None:
         if action == "copy":
-            QGuiApplication.clipboard().setText(self.text)
+            self._copy(self.text)
             self.copy_requested.emit(self.text)
         self.action_requested.emit(action, self)
+
+    @Slot()
+    def copy_plain(self) -> None:
+        """The message as it reads on screen, without Markdown's marks."""
+        body = self.stream_body if self.stream_body is not None else self.body
+        text = body.toPlainText() if self.role == "assistant" else self.text
+        if self.role == "assistant" and self.tail:
+            text += "\n" + self.tail
+        self._copy(text)
+
+    @Slot(str)
+    def copy_code(self, key: str) -> None:
+        code = code_blocks(self.text).get(key)
+        if code is not None:
+            self._copy(code)
+
+    def _copy(self, text: str) -> None:
+        QGuiApplication.clipboard().setText(text)
+        self.copy_button.setText(self.tr("Copied"))
+        self._copied.start()
 
     # -- rendering -------------------------------------------------------------------------
     def _render(self) -> None:

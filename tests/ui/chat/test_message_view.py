@@ -321,3 +321,30 @@ def test_messages_rendering_above_the_reader_keep_the_reader_in_place(qtbot):
     reading, offset = seen[0]
     assert reading.text.startswith("short")
     assert reading.y() - bar.value() == offset
+
+
+# -- copy -----------------------------------------------------------------------------------
+def test_a_code_blocks_copy_link_copies_its_code_and_says_copied(qtbot, message, links):
+    view = message("assistant", "Run this:\n\n```python\nprint('refund')\n```\n\nand `x`.")
+    assert "python" in view.body.toPlainText()  # the language label
+    QApplication.clipboard().clear()
+    qtbot.mouseClick(
+        view.body.viewport(), Qt.MouseButton.LeftButton, pos=anchor_point(view.body, "Copy")
+    )
+    assert QApplication.clipboard().text() == "print('refund')"
+    assert view.copy_button.text() == "Copied"
+    qtbot.waitUntil(lambda: view.copy_button.text() == "Copy", timeout=5000)
+    assert links["asked"] == [] and links["opened"] == []
+
+
+def test_a_message_copies_as_markdown_or_as_plain_text(qtbot, message):
+    view = message("assistant", "Refunds take **five days**.\n\n- keep the receipt")
+    view.copy_button.click()
+    assert QApplication.clipboard().text() == view.text
+    view.copy_plain()
+    plain = QApplication.clipboard().text()
+    assert "**" not in plain and "five days" in plain and "keep the receipt" in plain
+    assert [a.text() for a in view.copy_button.menu().actions()] == [
+        "Copy as Markdown",
+        "Copy as plain text",
+    ]
