@@ -52,13 +52,6 @@ class ChatHeader(QWidget):
             " padding: 1px 8px; font-weight: 600; }"
         )
         self.remote_badge.hide()
-        # "Remote · <endpoint>": this chat's text goes to another machine (the pane sets it).
-        self.remote_badge = named_label("remoteBadge")
-        self.remote_badge.setStyleSheet(
-            "QLabel { border: 1px solid #d97706; border-radius: 9px; padding: 1px 8px;"
-            " color: #b45309; font-weight: 600; }"
-        )
-        self.remote_badge.hide()
         self.new_chat_button = QPushButton()  # its text comes from the pane, with the pane's words
         self.new_chat_button.setObjectName("kioskNewChat")
         self.new_chat_button.clicked.connect(self.new_chat_requested)
@@ -75,7 +68,6 @@ class ChatHeader(QWidget):
         self._row.setContentsMargins(16, 8, 16, 4)
         self._row.addWidget(self.sidebar_button)
         self._row.addWidget(self.title, 1)
-        self._row.addWidget(self.remote_badge)
         self._row.addWidget(self.remote_badge)
         self._row.addWidget(self.context_label)
         self._row.addWidget(self.more_button)
