@@ -145,6 +145,7 @@ class DesktopChat(QObject):
         self.api_banner = Banner()
         column.insertWidget(column.indexOf(self.chat.banner), self.api_banner)
         self.api.changed.connect(self._on_api_changed)
+        self.chat.controller.busy_changed.connect(self._on_api_changed)
         self.chat.sidebar.refresh()
 
         self.client.model_loading.connect(self._on_loading)
@@ -427,6 +428,9 @@ class DesktopChat(QObject):
             serving = self.tr(
                 "Serving %n API request(s); your own questions wait their turn.", "", api.serving
             )
+            if self.chat.controller.busy:  # the window's own turn is queued behind them
+                waiting = self.tr("Waiting for the server's requests…")
+                serving = f"{waiting} {serving}"
         if api.error:
             self.api_banner.show_error(
                 self.tr("The API server is not running: {error}").format(error=api.error)

