@@ -14,12 +14,26 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import llama_cpp
-import numpy as np
-from llama_cpp import llama_chat_format
+# llama.cpp's CPU backend is built with OpenMP here, whose threads spin at every barrier
+# (hundreds per token) while waiting for each other. When anything else wants the cores — a
+# browser, a build — a spinning thread holds the core its partner needs, and generation
+# collapses: SmolLM2-135M, 2 threads, 2 cores at load average 10: 2.2 tok/s and 1.2-3.9 s for
+# a 27-token prompt with the default policy, 41.6 tok/s and 0.28 s with PASSIVE (sleep at a
+# barrier). Must be set before libgomp loads; a user's own setting wins.
+OMP_POLICY_OURS = "OMP_WAIT_POLICY" not in os.environ
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
-from desktop_chat.engine.speculative import PromptLookup
-from desktop_chat.engine.types import GenerationCancelled, GenParams, LoadParams, ModelLoadError
+import llama_cpp  # noqa: E402
+import numpy as np  # noqa: E402
+from llama_cpp import llama_chat_format  # noqa: E402
+
+from desktop_chat.engine.speculative import PromptLookup  # noqa: E402
+from desktop_chat.engine.types import (  # noqa: E402
+    GenerationCancelled,
+    GenParams,
+    LoadParams,
+    ModelLoadError,
+)
 
 log = logging.getLogger(__name__)
 llama_log = logging.getLogger("llama.cpp")

@@ -1,0 +1,147 @@
+"""A chat session's figures: first token at turn 10 against llama.cpp's floor, RSS, saved states."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+from desktop_chat.bench.qt_wait import wait_until
+from desktop_chat.bench.report import Figure
+from desktop_chat.engine.backend import Backend
+from desktop_chat.engine.prompt import choose_format, plan_prompt
+from desktop_chat.engine.types import ChatMessage, ChatRequest, GenParams, LoadParams
+from desktop_chat.models.gguf_info import read_gguf_info
+from desktop_chat.settings import physical_cores
+
+N_CTX = 4096
+TURNS = 10
+SYSTEM = "You are a helpful assistant."
+QUESTIONS = (
+    "What is a lighthouse?",
+    "Who keeps it running?",
+    "What happens in a storm?",
+    "How did keepers talk to ships?",
+    "When were they automated?",
+    "What is a Fresnel lens?",
+    "Name a famous lighthouse.",
+    "Why are they painted in stripes?",
+    "Can you visit one today?",
+    "Give me one fun fact about them.",
+)
+GEN = GenParams(max_tokens=48, temperature=0.0, seed=1)
+MIB = 1024 * 1024
+
+
+def _turn(client: Any, history: list[ChatMessage], key: str) -> tuple[float, str, int]:
+    """Send one turn; seconds from generate() to the first chunk on this thread, text, tokens."""
+    chunks: list[tuple[float, str]] = []
+    done: list[Any] = []
+
+    def on_chunk(_i: int, piece: str) -> None:
+        chunks.append((time.perf_counter(), piece))
+
+    client.chunk.connect(on_chunk)
+    client.finished.connect(lambda _i, stats: done.append(stats))
+    sent = time.perf_counter()
+    client.generate(
+        ChatRequest(history=tuple(history), system=SYSTEM, gen=GEN, conversation_key=key)
+    )
+    wait_until(lambda: bool(done))
+    client.chunk.disconnect(on_chunk)
+    client.finished.disconnect()
+    return chunks[0][0] - sent, "".join(p for _, p in chunks), int(done[0].completion_tokens)
+
+
+def _floor(model: Path, history: list[ChatMessage], answered: int) -> tuple[float, int]:
+    """llama.cpp alone: only the last turn's new tokens on a cache holding all before them.
+
+    ``history`` ends with the last question; ``answered`` is how many tokens the answer
+    before it took. Returns seconds to the first token, and how many tokens were new.
+    """
+    backend = Backend()
+    try:
+        backend.load(LoadParams(path=model), N_CTX, physical_cores(), 0)
+        meta = read_gguf_info(model)
+        bos, eos = backend.special_tokens()
+        fmt = choose_format(
+            "auto", "", meta.chat_template, meta.architecture, bos, eos, backend.vocab_has
+        )
+        plan = plan_prompt(SYSTEM, history, fmt, backend.tokenize, N_CTX, 256)
+        before = plan_prompt(SYSTEM, history[:-2], fmt, backend.tokenize, N_CTX, 256)
+        new_tokens = max(1, len(plan.tokens) - len(before.tokens) - answered)
+        llm = backend.raw_llama()
+        times = []
+        for _ in range(3):
+            llm.reset()
+            llm.eval(plan.tokens[: len(plan.tokens) - new_tokens])
+            started = time.perf_counter()
+            stream: Any = llm.create_completion(
+                plan.tokens, max_tokens=1, temperature=0.0, stream=True
+            )
+            next(iter(stream))
+            times.append(time.perf_counter() - started)
+            stream.close()
+        return statistics.median(times), new_tokens
+    finally:
+        backend.close()
+
+
+def run(model: Path) -> list[Figure]:
+    from desktop_chat.app import ensure_qapp
+    from desktop_chat.engine.client import EngineClient
+
+    ensure_qapp()
+    client = EngineClient()
+    history: list[ChatMessage] = []
+    firsts: list[float] = []
+    answered = 0
+    try:
+        client.load(LoadParams(path=model, n_ctx=N_CTX, n_threads=physical_cores()))
+        wait_until(lambda: not client.loading)
+        for question in QUESTIONS[:TURNS]:
+            history.append(ChatMessage("user", question))
+            first, answer, answered_now = _turn(client, history, "session")
+            if len(firsts) < TURNS - 1:
+                answered = answered_now
+            firsts.append(first)
+            history.append(ChatMessage("assistant", answer))
+        # Three more chats, so the worker saves states and its byte budget applies.
+        for key in ("other-1", "other-2", "other-3"):
+            _turn(client, [ChatMessage("user", QUESTIONS[0])], key)
+        wait_until(lambda: False, 1.0)  # idle: let the allocator settle before reading RSS
+        rss = psutil.Process().memory_info().rss
+        states = client._worker.state_cache_bytes
+    finally:
+        client.shutdown()
+    floor, new_tokens = _floor(model, history[:-1], answered)
+    size = model.stat().st_size
+    return [
+        Figure(
+            "first token at turn 10 vs llama.cpp's floor",
+            firsts[-1] / floor if floor > 0 else 0.0,
+            "ratio",
+            "<= 1.05",
+            f"app {firsts[-1] * 1000:.0f} ms (turn 1 {firsts[0] * 1000:.0f} ms) from Send to the "
+            f"first chunk; floor {floor * 1000:.0f} ms: llama.cpp evaluating only the "
+            f"{new_tokens} new tokens",
+        ),
+        Figure(
+            "RSS at idle ÷ model file size",
+            rss / size,
+            "ratio",
+            "<= 4",
+            f"{rss / MIB:.0f} MB resident with the model loaded ({size / MIB:.0f} MB file): the "
+            "benchmark process, Qt and Python included",
+        ),
+        Figure(
+            "KV-state cache bytes",
+            states / MIB,
+            "MB",
+            "<= 256",
+            "saved states of 3 other chats, budget inference.state_cache_mb = 256",
+        ),
+    ]
