@@ -45,6 +45,10 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from desktop_chat import paths
+
+    # The peers are built once into the user's own cache, not the throwaway home below.
+    peer_cache = paths.cache_dir()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ.setdefault("DESKTOP_CHAT_HOME", tempfile.mkdtemp(prefix="desktop-chat-bench-"))
     from desktop_chat import logs
@@ -76,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
 
         figures += launch_bench.run(Path(tempfile.mkdtemp(prefix="launch-", dir=paths.cache_dir())))
     if args.peers:
-        peer_figures = _peer_figures(smol, args.build_peers)
+        peer_figures = _peer_figures(smol, peer_cache, args.build_peers)
         if peer_figures is None:
             return 2
         figures += peer_figures
@@ -114,13 +118,12 @@ def run(args: argparse.Namespace) -> int:
     return 0 if all(f.passed for f in figures) else 1
 
 
-def _peer_figures(model: Path, build: bool) -> list[Any] | None:
+def _peer_figures(model: Path, cache: Path, build: bool) -> list[Any] | None:
     """The peers' figures; None (after saying why) when they are not built and may not be."""
-    from desktop_chat import paths
     from desktop_chat.bench import peers, peers_bench
     from desktop_chat.engine.backend import llama_cpp_version
 
-    cache, version = paths.cache_dir(), llama_cpp_version()
+    version = llama_cpp_version()
     found = peers.find(cache, version)
     if found is None and not build:
         print(f"desktop-chat bench: {peers.not_built_message(cache, version)}", file=sys.stderr)
