@@ -49,6 +49,23 @@ class RemoteTarget:
     model: str
 
 
+def known_context(target: RemoteTarget, default: int) -> int:
+    """A remote model's context size without asking the network (for a meter shown before
+    the first turn): the endpoint's setting, what the server said this session or in its
+    cached model list, else ``default``."""
+    from desktop_chat.engine import remote_models
+
+    endpoint = endpoints.get(target.endpoint)
+    if endpoint is None:
+        return default
+    if endpoint.context_size:
+        return endpoint.context_size
+    listed = next(
+        (m.context_size for m in remote_models.cached(endpoint.name) if m.id == target.model), 0
+    )
+    return remote_http.cached_context(endpoint, target.model) or listed or default
+
+
 def timeouts_for(endpoint: endpoints.Endpoint, remote: RemoteSettings) -> remote_http.Timeouts:
     stall = endpoint.timeout_s or remote.stall_timeout_s
     return remote_http.Timeouts(connect_s=remote.connect_timeout_s, stall_s=stall)

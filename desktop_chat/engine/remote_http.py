@@ -194,6 +194,11 @@ def _probe_context(http: httpx.Client, endpoint: Endpoint, model: str) -> int:
 _context_cache: dict[tuple[str, str], int] = {}
 
 
+def cached_context(endpoint: Endpoint, model: str) -> int:
+    """What the server said this session (0: not asked yet, or it does not say); no network."""
+    return _context_cache.get((endpoint.base_url, model), 0)
+
+
 def context_size(
     endpoint: Endpoint, model: str, key: str, timeouts: Timeouts, default: int
 ) -> tuple[int, str]:
@@ -228,6 +233,7 @@ class StreamOutcome:
     total_s: float = 0.0
     stopped: bool = False
     usage_tokens: int = 0  # completion tokens the server counted (stream_options usage)
+    in_reasoning: bool = False  # the last text was delta.reasoning_content
 
 
 def request_body(
@@ -349,7 +355,20 @@ def _apply_event(event: dict[str, Any], outcome: StreamOutcome) -> str:
             continue
         delta = choice.get("delta") or {}
         piece = delta.get("content") if isinstance(delta, dict) else None
+        # llama-server, vLLM and LM Studio send a thinking model's reasoning apart; it goes on
+        # inside think tags, so the chat splits it from the answer like a local model's.
+        thought = (
+            delta.get("reasoning_content") or delta.get("reasoning")
+            if isinstance(delta, dict)
+            else None
+        )
+        if isinstance(thought, str) and thought:
+            text += thought if outcome.in_reasoning else "<think>" + thought
+            outcome.in_reasoning = True
         if isinstance(piece, str):
+            if piece and outcome.in_reasoning:
+                text += "</think>"
+                outcome.in_reasoning = False
             text += piece
         if choice.get("finish_reason"):
             outcome.finish_reason = str(choice["finish_reason"])

@@ -198,3 +198,18 @@ def test_tls_to_a_plain_server_is_a_sentence(qtbot, remote: Recorder, fake_url: 
 def test_a_missing_endpoint_is_a_sentence(qtbot, remote: Recorder) -> None:
     kind, message = run(qtbot, remote, "nowhere", "m", ask())
     assert kind == "failed" and "no endpoint named “nowhere”" in message
+
+
+def test_the_known_context_needs_no_network(qtbot, remote: Recorder, fake_url: str) -> None:
+    from desktop_chat.engine import remote_http
+    from desktop_chat.engine.remote import known_context
+
+    remote_http._context_cache.clear()  # what a new session knows
+    add("fake", fake_url, preset=endpoints.Preset.VLLM)
+    target = RemoteTarget("fake", "ok")
+    assert known_context(target, 4096) == 4096  # nothing known yet
+    run(qtbot, remote, "fake", "ok", ask())
+    assert known_context(target, 4096) == 3072  # what the server said
+    add("set", fake_url, context_size=1024)
+    assert known_context(RemoteTarget("set", "ok"), 4096) == 1024
+    assert known_context(RemoteTarget("nowhere", "m"), 4096) == 4096
