@@ -11,10 +11,14 @@ from desktop_chat.engine.types import ChatMessage
 
 MODES = ("auto", "prompt_lookup", "draft_model", "off")
 
-# "auto" drafts only where the answer is likely to copy its prompt: a grounded turn (the
+# "auto" would draft only where the answer is likely to copy its prompt: a grounded turn (the
 # passages ride in the system prompt) or a long message to correct, translate or edit. On
-# free-form chat a wrong draft costs a wider batch for nothing (measured on SmolLM2-135M,
-# 2 cores: llama-cpp-python's stock drafter, 10 tokens off every bigram, ran at 0.2-0.35x).
+# free-form chat a wrong draft costs a wider batch for nothing (SmolLM2-135M, 2 cores:
+# llama-cpp-python's stock drafter, 10 tokens off every bigram, ran at 0.2-0.35x). Even on
+# copy-heavy answers this drafter measured 0.49x (grounded) and 0.75x (typo correction) on
+# the shared 2-core machine, where a batch of 2-16 tokens costs far more than one: so auto
+# stays off until `bench`'s "prompt-lookup speed-up" figure shows a win.
+AUTO_PROMPT_LOOKUP = False
 LONG_MESSAGE_CHARS = 300
 LONG_SYSTEM_CHARS = 1200
 
@@ -25,7 +29,7 @@ def wants_prompt_lookup(
     """Whether this request streams with the prompt-lookup drafter under ``mode``."""
     if mode == "prompt_lookup":
         return True
-    if mode != "auto":
+    if mode != "auto" or not AUTO_PROMPT_LOOKUP:
         return False
     last_user = next((m.content for m in reversed(history) if m.role == "user"), prompt_text)
     return len(last_user) >= LONG_MESSAGE_CHARS or len(system) >= LONG_SYSTEM_CHARS

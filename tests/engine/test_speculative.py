@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from desktop_chat.engine import speculative
 from desktop_chat.engine.backend import Backend, StreamResult
 from desktop_chat.engine.prompt import choose_format, plan_prompt
 from desktop_chat.engine.speculative import PromptLookup, wants_prompt_lookup
@@ -47,7 +48,14 @@ def test_the_draft_grows_when_accepted_and_shrinks_to_what_was_kept():
     assert drafter.accepted == 6 and drafter.length == 2
 
 
-def test_auto_drafts_only_for_copy_heavy_requests():
+def test_auto_stays_off_until_it_measures_faster():
+    long_text = ChatMessage("user", "Correct the typos: " + PARAGRAPH)
+    assert not wants_prompt_lookup("auto", "", (long_text,))
+    assert wants_prompt_lookup("prompt_lookup", "", (long_text,))
+
+
+def test_auto_drafts_only_for_copy_heavy_requests(monkeypatch):
+    monkeypatch.setattr(speculative, "AUTO_PROMPT_LOOKUP", True)
     long_text = ChatMessage("user", "Correct the typos: " + PARAGRAPH)
     short = ChatMessage("user", "Tell me a story.")
     assert wants_prompt_lookup("auto", "", (long_text,))
