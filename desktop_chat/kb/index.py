@@ -319,6 +319,8 @@ class KnowledgeBase:
             log.warning("knowledge base %s: dense search unavailable: %s", self.name, exc)
             return self._passages(lexical[:k])
         ids = matrix.ids
+        if len(ids) == 0:  # not embedded yet (a version-1 file before its sync): words only
+            return self._passages(lexical[:k])
         sims = hybrid.similarities(
             matrix.vectors, matrix.chinese, query_vector, hybrid.is_chinese(question)
         )

@@ -163,3 +163,22 @@ def test_each_bad_file_is_a_sentence_and_the_rest_is_indexed(tmp_path: Path) -> 
         assert sentences["empty.txt"] == "empty.txt is empty; add a document that has some text."
         assert all(s.endswith(".") for s in sentences.values())
         assert kb.search("what time do you open")[0].source == "good.md"
+
+
+def test_a_version_1_file_gets_its_vectors_on_the_next_sync(tmp_path: Path, docs: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "old.sqlite3"
+    with KnowledgeBase(path) as kb:
+        kb.add_paths([docs])
+        passages = kb.stats().passages
+    with sqlite3.connect(path) as db:  # what a version-1 file looks like: no page, no vectors
+        db.execute("ALTER TABLE passages DROP COLUMN page")
+        db.execute("DROP TABLE vectors")
+        db.execute("UPDATE meta SET value='1' WHERE key='schema_version'")
+    embedder = CountingEmbedder()
+    with KnowledgeBase(path, embedder) as kb:
+        assert kb.search("how long do refunds take")  # words still answer meanwhile
+        report = kb.sync()
+        assert not report.changed and embedder.passages == passages
+        assert kb.search("退款要多久")[0].section == "退货 > 退款到账时间"

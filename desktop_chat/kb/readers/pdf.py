@@ -68,7 +68,7 @@ def read_pdf(
         raise DocumentError(
             f"{name} has no text layer (it is probably scanned images); run it through OCR "
             "(text recognition) in a PDF tool and add the result.",
-            "no text layer (scanned?)",
+            "no text layer, probably scanned",
         )
     return Document(doc_title, sections)
 

@@ -228,7 +228,7 @@ class KnowledgePane(QWidget):
             self.detail_label.setText(
                 self.tr(
                     "No knowledge bases yet. Create one from a folder of documents "
-                    "(Markdown, text, CSV, HTML or PDF)."
+                    "(PDF, Word, HTML, Markdown, text or CSV)."
                 )
             )
             return
