@@ -12,7 +12,7 @@ from desktop_chat.engine import speculative
 from desktop_chat.engine.backend import Backend, StreamResult
 from desktop_chat.engine.prompt import choose_format, plan_prompt
 from desktop_chat.engine.speculative import PromptLookup, wants_prompt_lookup
-from desktop_chat.engine.types import ChatMessage, GenParams, LoadParams
+from desktop_chat.engine.types import ChatMessage, GenParams, LoadParams, ModelLoadError
 from desktop_chat.models.gguf_info import read_gguf_info
 
 PARAGRAPH = (
@@ -127,3 +127,29 @@ def test_prompt_lookup_gives_the_same_text_at_temperature_0(smollm_path, questio
     assert plain_result.draft_proposed == 0
     if question.startswith("Repeat"):
         assert drafted_result.draft_accepted > 0  # it did copy from the prompt
+
+
+def test_a_draft_model_of_the_same_family_gives_the_same_text(smollm_path: Path) -> None:
+    question = "Repeat this paragraph exactly, correcting any typos:\n\n" + PARAGRAPH
+    plain, _ = _answer(smollm_path, question, speculative=False)
+    backend = Backend()
+    # The model itself is the one same-vocabulary draft at hand; the path is what counts.
+    params = LoadParams(path=smollm_path, speculative="draft_model", draft_model=str(smollm_path))
+    backend.load(params, 2048, 2, 0)
+    try:
+        assert backend.has_draft_model
+        plan = _plan(backend, smollm_path, question)
+        drafted, result = _stream(backend, plan.tokens, plan.stop, speculative=True)
+    finally:
+        backend.close()
+    assert not backend.has_draft_model
+    assert result.draft_proposed > 0
+    assert drafted == plain
+
+
+def test_a_draft_model_with_another_vocabulary_is_refused(smollm_path: Path, gemma_path: Path):
+    backend = Backend()
+    params = LoadParams(path=smollm_path, speculative="draft_model", draft_model=str(gemma_path))
+    with pytest.raises(ModelLoadError, match="another vocabulary"):
+        backend.load(params, 2048, 2, 0)
+    assert not backend.loaded and not backend.has_draft_model
