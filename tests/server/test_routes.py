@@ -247,6 +247,13 @@ def test_oversize_body_is_413(serve: Any) -> None:
     assert response.status_code == 413
     assert response.json()["error"]["code"] == "request_too_large"
 
+    def chunks() -> Any:  # no Content-Length: the limit is counted as the body arrives
+        for _ in range(10):
+            yield b"x" * 1000
+
+    chunked = httpx.post(f"{server.base_url}/completions", content=chunks(), timeout=30)
+    assert chunked.status_code == 413
+
 
 def test_unknown_model_is_404(serve: Any) -> None:
     client = openai_client(serve())
@@ -278,3 +285,28 @@ def test_request_log_keeps_text_when_asked(serve: Any) -> None:
     client.chat.completions.create(model="", messages=QUESTION, max_tokens=4)
     (record,) = _records()
     assert record["request"] == QUESTION and record["answer"]
+
+
+def test_cors_is_off_unless_an_origin_is_configured(serve: Any) -> None:
+    closed = serve()
+    preflight = {
+        "origin": "http://localhost:3000",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "authorization, content-type",
+    }
+    url = f"{closed.base_url}/chat/completions"
+    refused = httpx.options(url, headers=preflight, timeout=30)
+    assert "access-control-allow-origin" not in refused.headers
+    models = httpx.get(f"{closed.base_url}/models", headers={"origin": preflight["origin"]})
+    assert "access-control-allow-origin" not in models.headers
+
+    opened = serve(cors_origins=("http://localhost:3000",), api_key="secret-key")
+    allowed = httpx.options(f"{opened.base_url}/chat/completions", headers=preflight, timeout=30)
+    assert allowed.status_code == 200  # the preflight carries no key and must not need one
+    assert allowed.headers["access-control-allow-origin"] == "http://localhost:3000"
+    other = httpx.options(
+        f"{opened.base_url}/chat/completions",
+        headers={**preflight, "origin": "http://evil.example"},
+        timeout=30,
+    )
+    assert other.headers.get("access-control-allow-origin") != "http://evil.example"
