@@ -152,6 +152,7 @@ class DesktopChat(QObject):
         self.client.model_loaded.connect(self._on_loaded)
         self.client.model_load_failed.connect(self._on_load_failed)
         self.chat.open_models_requested.connect(self.window.show_models)
+        self.chat.model_requested.connect(self.load_model)
         self.models.load_requested.connect(self.load_model)
         self.settings_pane.applied.connect(self._on_settings_applied)
         self.settings_pane.delete_all_requested.connect(self.delete_all_data)

@@ -9,8 +9,9 @@ from __future__ import annotations
 import html
 import logging
 from collections.abc import Callable
+from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -33,6 +34,7 @@ from desktop_chat.ui.chat.composer import Composer
 from desktop_chat.ui.chat.header import ChatHeader, named_label
 from desktop_chat.ui.chat.message_actions import MessageActions
 from desktop_chat.ui.chat.meter import ContextMeter
+from desktop_chat.ui.chat.model_picker import ModelPicker
 from desktop_chat.ui.chat.sidebar import ConversationSidebar
 from desktop_chat.ui.chat.suggestion_bar import SuggestionBar
 from desktop_chat.ui.chat.transcript import PAGE_SIZE, Transcript
@@ -56,6 +58,7 @@ class ChatPane(QWidget):
     turn_failed = Signal(int, str)
     open_models_requested = Signal()
     profile_changed = Signal(str)  # a chat with another profile was opened
+    model_requested = Signal(object)  # Path: the header's picker asks for this local model
 
     def __init__(
         self,
@@ -78,6 +81,14 @@ class ChatPane(QWidget):
         self.header = self.header_row.title
         self.context_label = self.header_row.context_label
         self.meter = ContextMeter(self.context_label, self)
+        self.model_picker = ModelPicker()
+        self.header_row.add_widget(self.model_picker)
+        self.model_picker.local_chosen.connect(self._on_local_chosen)
+        self.model_picker.remote_chosen.connect(self.use_remote)
+        client.model_loading.connect(self._on_model_loading)
+        client.model_loaded.connect(self._show_model_in_use)
+        client.model_load_failed.connect(self._show_model_in_use)
+        self.model_picker.refresh()
         self.new_chat_button = self.header_row.new_chat_button
         self.new_chat_button.setText(self.tr("New conversation"))
         self.transcript = Transcript(self)
@@ -124,6 +135,7 @@ class ChatPane(QWidget):
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self.sidebar)
         self.splitter.addWidget(column)
+        self._column = column
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([250, 900])
         outer = QHBoxLayout(self)
@@ -154,6 +166,8 @@ class ChatPane(QWidget):
         c.conversation_changed.connect(self._on_conversation_changed)
         c.conversation_changed.connect(self._show_remote)
         c.model_changed.connect(self._show_remote)
+        c.conversation_changed.connect(self._show_model_in_use)
+        c.model_changed.connect(self._show_model_in_use)
         c.messages_changed.connect(self._render_branch)
         c.conversations_changed.connect(self.sidebar.refresh)
         c.profile_changed.connect(self.profile_changed)
@@ -301,10 +315,39 @@ class ChatPane(QWidget):
             self._narrow = narrow
             self._sidebar_wanted = False
             self._place_sidebar()
+        elif self._floating:
+            self._fit_floating()
+
+    def minimumSizeHint(self) -> QSize:
+        # The list gives way (it floats over a narrow chat): only the chat column must fit.
+        hint = super().minimumSizeHint()
+        return QSize(self._column.minimumSizeHint().width(), hint.height())
+
+    @property
+    def _floating(self) -> bool:
+        return self.sidebar.parent() is self
 
     def _place_sidebar(self) -> None:
+        """Beside the chat when there is room; in a narrow pane over it, when asked for.
+
+        Floating over the chat it takes no room from the layout, so opening the list can
+        never make the window wider than the screen.
+        """
         self.header_row.set_narrow(self._narrow)
+        float_it = self._narrow and self._sidebar_wanted and not self._kiosk
+        if float_it and not self._floating:
+            self.sidebar.setParent(self)
+            self._fit_floating()
+        elif not float_it and self._floating:
+            self.splitter.insertWidget(0, self.sidebar)
         self.sidebar.setVisible(not self._kiosk and (not self._narrow or self._sidebar_wanted))
+        if self._floating:
+            self.sidebar.raise_()
+
+    def _fit_floating(self) -> None:
+        top = self.header_row.geometry().bottom() + 1
+        width = min(SIDEBAR_MAX_PX, max(SIDEBAR_MIN_PX, self.width() * 2 // 5))
+        self.sidebar.setGeometry(0, top, width, self.height() - top)
 
     def set_readable_width(self, width: int) -> None:
         """The messages' and the composer's column width (Settings > Appearance)."""
@@ -447,6 +490,26 @@ class ChatPane(QWidget):
     def _show_context_use(self, used: int, total: int) -> None:
         self.meter.counted(used, total)
 
+    # -- the model picker ----------------------------------------------------------------
+    @Slot(int, str)
+    def _on_model_loading(self, _request_id: int, path: str) -> None:
+        self.model_picker.set_loading(Path(path))
+
+    @Slot()
+    def _show_model_in_use(self, *_args: object) -> None:
+        target = self._remote
+        if target is not None:
+            self.model_picker.set_remote(target.endpoint, target.model)
+        elif not self.client.loading:
+            model = self.client.model
+            self.model_picker.set_local(model.path if model is not None else None)
+
+    @Slot(object)
+    def _on_local_chosen(self, path: Path) -> None:
+        if self._remote is not None:
+            self.controller.use_remote(None)  # back to this computer's model
+        self.model_requested.emit(path)
+
     # -- a remote model -------------------------------------------------------------------
     @property
     def _remote(self) -> RemoteTarget | None:
@@ -544,5 +607,6 @@ class ChatPane(QWidget):
 
     def shutdown(self) -> None:
         """Write whatever is streaming before the engine stops; called at app exit."""
+        self.model_picker.shutdown()
         self.controller.shutdown()
         self.sidebar.flush_pending_delete()

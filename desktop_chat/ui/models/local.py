@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat import paths
+from desktop_chat.engine.worker import display_name
 from desktop_chat.models import fit, library
 from desktop_chat.models.gguf_info import GGUFInfo, InvalidModelFile
 from desktop_chat.models.library import LibraryError, ModelEntry, Source
@@ -224,7 +225,7 @@ class LocalTab(QWidget):
             return [name, self.tr("Invalid file"), "", "", human_size(entry.size), "", "", "",
                     where]  # fmt: skip
         return [
-            marker + entry.display_name + loaded,
+            marker + display_name(entry.path) + loaded,  # the name the chat shows too
             info.architecture,
             info.parameters_label,
             info.quantization,
@@ -413,7 +414,7 @@ class LocalTab(QWidget):
         if report.errors:
             self.host.banner.show_error(" ".join(report.errors))
         elif report.imported:
-            names = ", ".join(e.display_name for e in report.imported)
+            names = ", ".join(display_name(e.path) for e in report.imported)
             self.host.banner.show_info(self.tr("Imported {names}.").format(names=names))
         self.refresh()
 

@@ -164,8 +164,9 @@ def test_import_by_copy_through_drag_and_drop(qtbot, pane: ModelsPane, tmp_path:
     qtbot.waitUntil(lambda: pane.local.item_for(copied) is not None, timeout=10_000)
     assert source.exists() and copied.read_bytes() == source.read_bytes()
     item = pane.local.item_for(copied)
-    assert item is not None and item.text(0) == "Tiny Copy" and item.text(8) == "Models folder"
-    assert "Imported Tiny Copy" in pane.banner.text
+    # The file's name, as the chat's model picker shows it (not the GGUF's general.name).
+    assert item is not None and item.text(0) == "tiny-copy" and item.text(8) == "Models folder"
+    assert "Imported tiny-copy" in pane.banner.text
 
 
 def test_import_by_link_through_the_import_button(qtbot, pane: ModelsPane, tmp_path: Path) -> None:
@@ -355,7 +356,7 @@ def test_search_list_files_and_download_into_local(
     assert target.read_bytes() == hub_repo["tiny-Q8_0.gguf"]
     assert on_gui_thread and all(on_gui_thread)
     item = pane.local.item_for(target)
-    assert item is not None and item.text(0) == "Tiny Q8"
+    assert item is not None and item.text(0) == "tiny-Q8_0"
 
 
 def add_job(pane: ModelsPane, name: str, data: bytes) -> str:
