@@ -17,6 +17,22 @@ fail() {
     exit 1
 }
 
+# The xcb plugin must find its helper libraries inside the bundle, not on this build machine.
+internal=$(dirname "$app")/_internal
+if [ -d "$internal" ]; then
+    echo "== xcb libraries in the bundle"
+    plugin=$internal/PySide6/Qt/plugins/platforms/libqxcb.so
+    [ -f "$plugin" ] || fail "the xcb platform plugin is not in the bundle"
+    for lib in libxcb-cursor.so.0 libxcb-icccm.so.4 libxcb-keysyms.so.1 libxcb-image.so.0 \
+        libxcb-render-util.so.0 libxkbcommon-x11.so.0; do
+        [ -e "$internal/$lib" ] || fail "$lib is not in the bundle"
+    done
+    if command -v ldd >/dev/null 2>&1; then
+        unresolved=$(LD_LIBRARY_PATH=$internal ldd "$plugin" | grep "not found" || true)
+        [ -z "$unresolved" ] || fail "the xcb plugin lacks: $unresolved"
+    fi
+fi
+
 echo "== --version"
 out=$(bare "$app" --version 2>&1) || fail "--version exited $?: $out"
 echo "$out"
