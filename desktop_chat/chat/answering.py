@@ -42,7 +42,8 @@ class Answering(QObject):
     profile_changed = Signal(str)  # a chat with another profile was opened
     # The shown answer
     stream_started = Signal(int, str)  # message id being written (a view of it is replaced), text
-    stream_chunk = Signal(str)
+    stream_chunk = Signal(str)  # text added to the answer
+    reasoning_chunk = Signal(str)  # text added to the reasoning (thought block) above it
     stream_ended = Signal(object)  # the final text, or None when the view merely leaves it
     busy_changed = Signal(bool)  # an answer is being prepared or generated for this chat
     grounding_started = Signal(str)  # the knowledge base being searched for this turn
@@ -111,6 +112,18 @@ class Answering(QObject):
         """The text of the answer shown so far."""
         stream = self.answers.get(self.request_id)
         return stream.text if stream else ""
+
+    @property
+    def answer_reasoning(self) -> str:
+        """What the model of the shown answer has thought so far (its thought block)."""
+        stream = self.answers.get(self.request_id)
+        return stream.reasoning if stream else ""
+
+    @property
+    def answer_thought_s(self) -> float | None:
+        """How long the model of the shown answer thought (None: it did not)."""
+        stream = self.answers.get(self.request_id)
+        return stream.thought_s if stream else None
 
     def first_kept(self) -> int:
         """Index in the branch of the first message the model still sees."""
@@ -310,6 +323,8 @@ class Answering(QObject):
         if stream is None:
             return
         self._window_start[stream.conversation_id] = info.first_kept
+        if info.opens_thinking:
+            stream.splitter.open()
         if request_id != self.request_id:
             return
         self.prompt_info.emit(info.prompt_tokens, info.n_ctx)
@@ -319,10 +334,18 @@ class Answering(QObject):
 
     @Slot(int, str)
     def _on_chunk(self, request_id: int, text: str) -> None:
-        if self.answers.add(request_id, text) is None:
+        fed = self.answers.feed(request_id, text)
+        if fed is None or request_id != self.request_id:
+            return  # another chat's tokens never reach this view
+        stream, piece = fed
+        if piece.reset:
+            # What was shown as answer was the model thinking: the view starts over with both.
+            self.stream_started.emit(stream.message_id, stream.text)
             return
-        if request_id == self.request_id:  # another chat's tokens never reach this view
-            self.stream_chunk.emit(text)
+        if piece.reasoning:
+            self.reasoning_chunk.emit(piece.reasoning)
+        if piece.answer:
+            self.stream_chunk.emit(piece.answer)
 
     def _store_safely(self, write: Callable[..., Any], *args: Any, **kwargs: Any) -> bool:
         """Run a store write; a refusal becomes a sentence, the text stays in memory."""

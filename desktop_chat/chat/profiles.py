@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_chat import fsutil, paths
+from desktop_chat.engine.json_schema import SchemaError, load_schema
 
 SCHEMA_VERSION = 1
 GENERATION_KEYS = frozenset(
@@ -34,6 +35,8 @@ class Profile:
     suggestions: tuple[str, ...] = ()
     builtin: bool = False
     translations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # A JSON Schema every answer must match (constrained generation); "" for free text.
+    json_schema: str = ""
 
     def localized(self, lang: str) -> Profile:
         """This profile with name, greeting and suggestions in ``lang`` where it has them."""
@@ -53,6 +56,20 @@ class Profile:
 def _builtin(pid: str, name: str, prompt: str, zh: dict[str, Any], **kw: Any) -> Profile:
     return Profile(pid, name, prompt, builtin=True, translations={"zh": zh}, **kw)
 
+
+# The Feedback analyzer's answers: shown as a card (ui/chat/json_card.py).
+FEEDBACK_SCHEMA = json.dumps(
+    {
+        "type": "object",
+        "properties": {
+            "sentiment": {"type": "string", "enum": ["positive", "neutral", "negative"]},
+            "confidence": {"type": "number", "minimum": 0, "maximum": 1},
+            "summary": {"type": "string", "maxLength": 200},
+        },
+        "required": ["sentiment", "confidence", "summary"],
+        "additionalProperties": False,
+    }
+)
 
 BUILTIN_PROFILES: tuple[Profile, ...] = (
     _builtin(
@@ -99,11 +116,12 @@ BUILTIN_PROFILES: tuple[Profile, ...] = (
     ),
     _builtin(
         "feedback", "Feedback analyzer",
-        "Analyse customer feedback. For each message give: sentiment (positive, neutral or "
-        "negative), the main topics, and one suggested action. Be factual and brief.",
+        "Analyse the customer feedback the user gives you. Reply with JSON only: its "
+        "sentiment (positive, neutral or negative), your confidence from 0 to 1, and a "
+        "one-line summary in the language of the feedback.",
         {"name": "评价分析", "greeting": "粘贴顾客评价，我来分析情绪和要点。",
          "suggestions": ["分析这条评价：快递很快，但是灯罩有划痕。"]},
-        generation={"temperature": 0.1},
+        generation={"temperature": 0.1}, json_schema=FEEDBACK_SCHEMA,
         greeting="Paste customer feedback and I will analyse sentiment and topics.",
         suggestions=("Analyse: Fast delivery, but the lampshade was scratched.",),
     ),
@@ -134,6 +152,11 @@ def _validate(profile: Profile) -> Profile:
             raise ProfileError(f'"{key}" is not a generation setting a profile can change.')
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ProfileError(f'The generation setting "{key}" must be a number.')
+    if profile.json_schema.strip():
+        try:
+            load_schema(profile.json_schema)
+        except SchemaError as error:
+            raise ProfileError(str(error)) from None
     return profile
 
 
@@ -155,6 +178,7 @@ def _from_json(data: Any) -> Profile:
         greeting=str(data.get("greeting", "")),
         suggestions=tuple(suggestions),
         translations=dict(data.get("translations", {})),
+        json_schema=str(data.get("json_schema") or ""),
     )
     try:
         return _validate(profile)

@@ -37,9 +37,11 @@ class ReasoningSplitter:
     ``opened``: the prompt already ends inside a thought block (the template wrote
     ``<think>``), so the model's text is reasoning until it closes the block. When that is not
     known and a closing tag comes with no opening one, everything before it moves to reasoning
-    (a ``reset`` piece)."""
+    (a ``reset`` piece). ``trim``: drop whitespace at the start of each (not when the text
+    continues an answer already there)."""
 
-    def __init__(self, opened: bool = False) -> None:
+    def __init__(self, opened: bool = False, trim: bool = True) -> None:
+        self._trim = trim
         self._raw_answer = ""
         self._raw_reasoning = ""
         self._held = ""
@@ -49,11 +51,11 @@ class ReasoningSplitter:
 
     @property
     def answer(self) -> str:
-        return self._raw_answer.lstrip()
+        return self._raw_answer.lstrip() if self._trim else self._raw_answer
 
     @property
     def reasoning(self) -> str:
-        return self._raw_reasoning.lstrip()
+        return self._raw_reasoning.lstrip() if self._trim else self._raw_reasoning
 
     @property
     def thinking(self) -> bool:

@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from desktop_chat.chat.answer_writer import SAVE_INTERVAL_S, AnswerWriter, StreamingAnswer
+from desktop_chat.chat.reasoning import Piece
 from desktop_chat.engine.types import GenerationStats
 from desktop_chat.store import Message, Store, StoreError
 
@@ -64,10 +65,16 @@ class LiveAnswers(QObject):
         self._streams[request_id] = stream
 
     def add(self, request_id: int, text: str) -> StreamingAnswer | None:
+        fed = self.feed(request_id, text)
+        return fed[0] if fed else None
+
+    def feed(self, request_id: int, text: str) -> tuple[StreamingAnswer, Piece] | None:
+        """Add the model's text; returns the answer and what the chunk added to its answer
+        and its reasoning (None if the request is not one of ours)."""
         stream = self._streams.get(request_id)
-        if stream is not None:
-            stream.add(text)
-        return stream
+        if stream is None:
+            return None
+        return stream, stream.add(text)
 
     def finish(self, request_id: int, stats: GenerationStats) -> StreamingAnswer | None:
         """Complete the answer of ``request_id`` (None if it is not one of ours)."""

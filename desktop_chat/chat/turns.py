@@ -10,6 +10,7 @@ from typing import Any
 
 from desktop_chat import settings as settings_mod
 from desktop_chat.chat.profiles import Profile
+from desktop_chat.chat.reasoning import strip_reasoning
 from desktop_chat.engine.types import ChatMessage, ChatRequest
 
 log = logging.getLogger(__name__)
@@ -107,6 +108,12 @@ def build_turn(
     if needs_grounding(profile, history, continue_last):
         assert profile is not None
         system, citations, notice = _ground(profile, _last_question(history), system)
+    # Answers are stored without their reasoning; older ones may still hold thought blocks,
+    # which a thinking model's template never shows it again.
+    history = [
+        ChatMessage(m.role, strip_reasoning(m.content)) if m.role == "assistant" else m
+        for m in history
+    ]
     request = ChatRequest(
         history=tuple(history),
         system=system,
@@ -115,6 +122,8 @@ def build_turn(
         conversation_key=conversation_key,
         min_start=min_start,
         continue_last=continue_last,
+        # A grammar starts at the document's root: a cut-off JSON answer is regenerated.
+        json_schema=(profile.json_schema or None) if profile and not continue_last else None,
     )
     if citations:
         # Grounded answers should stick to the passages, whatever the global temperature.

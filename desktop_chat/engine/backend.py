@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import io
 import logging
 import os
@@ -29,6 +30,7 @@ from llama_cpp import llama_chat_format  # noqa: E402
 
 from desktop_chat.engine.speculative import PromptLookup  # noqa: E402
 from desktop_chat.engine.types import (  # noqa: E402
+    EngineError,
     GenerationCancelled,
     GenParams,
     LoadParams,
@@ -119,6 +121,18 @@ def completion_kwargs(gen: GenParams, stop: Sequence[str], room: int) -> dict[st
         "seed": gen.seed if gen.seed >= 0 else int.from_bytes(os.urandom(4), "little"),
         "stream": True,
     }
+
+
+@functools.lru_cache(maxsize=8)
+def json_grammar(schema: str) -> llama_cpp.LlamaGrammar:
+    """llama.cpp's grammar for a (checked) JSON schema; raises EngineError, a sentence."""
+    try:
+        return llama_cpp.LlamaGrammar.from_json_schema(schema, verbose=False)
+    except (ValueError, AssertionError, KeyError, TypeError, RecursionError) as error:
+        raise EngineError(
+            f"The JSON schema could not be turned into a grammar for the model ({error}). "
+            "Simplify the schema and try again."
+        ) from error
 
 
 @dataclass
@@ -339,6 +353,7 @@ class Backend:
         stop: Sequence[str],
         abort: threading.Event,
         speculative: bool = False,
+        json_schema: str | None = None,
     ) -> Generator[str, None, StreamResult]:
         """Yield text pieces; returns a StreamResult through StopIteration.value.
 
@@ -354,9 +369,10 @@ class Backend:
         llm.draft_model = drafter  # type: ignore[assignment]
         if drafter is not None:
             drafter.reset()
-        pieces: Any = llm.create_completion(
-            list(prompt_tokens), **completion_kwargs(gen, stop, llm.n_ctx() - len(prompt_tokens))
-        )
+        kwargs = completion_kwargs(gen, stop, llm.n_ctx() - len(prompt_tokens))
+        if json_schema:
+            kwargs["grammar"] = json_grammar(json_schema)
+        pieces: Any = llm.create_completion(list(prompt_tokens), **kwargs)
         result = StreamResult()
         first = True
         try:

@@ -90,6 +90,14 @@ class GenerationStats:
     notes: list[str] = field(default_factory=list)
 
 
+# How templates that make the model think open its thought block at the end of the prompt.
+THOUGHT_OPENERS = ("<think>", "<thought>", "<unused94>thought", "<|channel>thought")
+
+
+def opens_thinking(prompt: str) -> bool:
+    return prompt.rstrip().endswith(THOUGHT_OPENERS)
+
+
 class EngineError(Exception):
     """An error a user can cause or fix; ``str(error)`` is the sentence shown in the UI."""
 
@@ -120,6 +128,8 @@ class ChatRequest:
     min_start: int = 0
     # The last message is a cut-off answer: extend it instead of starting a new turn.
     continue_last: bool = False
+    # A JSON Schema the answer must match (llama.cpp grammar); None: free text.
+    json_schema: str | None = None
 
 
 @dataclass(frozen=True)
@@ -128,3 +138,6 @@ class PromptInfo:
     n_ctx: int
     first_kept: int
     notes: tuple[str, ...] = ()
+    # The rendered prompt ends inside an opened thought block (the template wrote <think>):
+    # the model's text is reasoning until it closes the block.
+    opens_thinking: bool = False
