@@ -1,0 +1,1 @@
+"""Tools a model may call: MCP servers, the built-in tools, offering them and parsing calls."""
