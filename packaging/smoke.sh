@@ -48,4 +48,39 @@ out=$(bare timeout 300 "$app" chat "Hello" 2>&1) || fail "chat exited $?: $out"
 echo "$out" | tail -n 5
 [ -n "$(echo "$out" | tr -d '[:space:]')" ] || fail "chat printed nothing"
 
+# A minimal desktop: the window on a virtual X server while this machine's own xcb helper
+# libraries are made unloadable (bind-mounted over with /dev/null in a private mount namespace,
+# so only this command sees it). It needs root, unshare and Xvfb; elsewhere it is skipped.
+if [ "$(id -u)" = 0 ] && command -v Xvfb >/dev/null 2>&1 && unshare -m true 2>/dev/null; then
+    echo "== --self-test on xcb, the system's xcb helper libraries hidden"
+    hide=""
+    for lib in libxcb-cursor.so.0 libxcb-icccm.so.4 libxcb-keysyms.so.1 libxcb-image.so.0 \
+        libxcb-render-util.so.0 libxkbcommon-x11.so.0; do
+        for dir in /usr/lib/x86_64-linux-gnu /usr/lib64 /usr/lib; do
+            if [ -e "$dir/$lib" ]; then hide="$hide $(readlink -f "$dir/$lib")"; break; fi
+        done
+    done
+    display_file=$home/display
+    Xvfb -displayfd 3 -screen 0 1280x800x24 3>"$display_file" >/dev/null 2>&1 &
+    xvfb=$!
+    for _ in $(seq 1 100); do
+        [ -s "$display_file" ] && break
+        sleep 0.1
+    done
+    [ -s "$display_file" ] || { kill "$xvfb" 2>/dev/null; fail "Xvfb did not start"; }
+    display=":$(head -n1 "$display_file")"
+    status=0
+    out=$(unshare -m --propagation private sh -c \
+        'for f in $1; do mount --bind /dev/null "$f" || exit 70; done; shift; exec "$@"' \
+        sh "$hide" env -i HOME="$home" PATH=/usr/bin:/bin LANG=C.UTF-8 DISPLAY="$display" \
+        QT_QPA_PLATFORM=xcb timeout 300 "$app" --self-test 2>&1) || status=$?
+    kill "$xvfb" 2>/dev/null || true
+    wait "$xvfb" 2>/dev/null || true
+    [ "$status" = 0 ] || fail "--self-test on xcb exited $status: $out"
+    echo "$out" | tail -n 1
+    echo "$out" | grep -q '"ok": true' || fail "--self-test on xcb did not print \"ok\": true"
+else
+    echo "== (the minimal-desktop check needs root, unshare and Xvfb: skipped)"
+fi
+
 echo "smoke.sh: ok"
