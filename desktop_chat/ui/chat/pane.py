@@ -125,7 +125,15 @@ class ChatPane(QWidget):
         column_layout.addLayout(row)
         column_layout.addWidget(self.status_label)
         self.composer_column.setMaximumWidth(self.transcript.max_width)
-        bottom_layout.addWidget(self.composer_column, 0, Qt.AlignmentFlag.AlignHCenter)
+        # Centred: as wide as the messages' column, the rest shared by the two sides.
+        self.composer_column.setSizePolicy(
+            QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred
+        )
+        centred = QHBoxLayout()
+        centred.addStretch(1)
+        centred.addWidget(self.composer_column, 20)
+        centred.addStretch(1)
+        bottom_layout.addLayout(centred)
         layout.addWidget(bottom)
         # Status text (model name and speed) is cut, never allowed to widen the window.
         self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
