@@ -109,3 +109,32 @@ def test_the_answer_reads_the_attached_document_and_cites_it(qtbot, ready_app, t
     assert "ZEBRA-42" in exported["attachments"][0]["sections"][0]["text"]
     markdown = ready_app.export_conversations("current", tmp_path / "one.md")
     assert markdown is not None and "- note.md" in markdown.read_text()
+
+
+def test_a_large_document_is_searched_for_each_question(qtbot, ready_app, tmp_path):
+    ready_app.settings = settings_mod.with_value(ready_app.settings, "generation.max_tokens", 16)
+    routes = "\n\n".join(
+        f"## Route {n}\n\nRoute {n} follows the canal for {n} kilometres past the old mill."
+        for n in range(1, 200)
+    )
+    guide = tmp_path / "guide.md"
+    guide.write_text(f"# Guide\n\n{routes}\n\n## Helmets\n\nHelmets are free with every rental.\n")
+    bar = attach_with_clip(qtbot, ready_app, guide)
+    assert [c.label.text() for c in bar.chips] == ["guide.md · searched for each question"]
+    sent = []
+    generate = ready_app.client.generate
+
+    def spy(request):
+        sent.append(request)
+        return generate(request)
+
+    ready_app.client.generate = spy
+    chat = ready_app.chat
+    with qtbot.waitSignal(chat.turn_finished, timeout=180_000):
+        chat.send_text("Are helmets free?")
+        assert "guide.md" in chat.banner.text  # searched off the GUI thread
+    [request] = sent
+    assert "Helmets are free with every rental." in request.system
+    assert "kilometres" not in request.system or request.system.count("kilometres") < 10
+    answer = ready_app.store.active_thread(chat.conversation_id)[-1]
+    assert answer.citations and all(c["source"] == "guide.md" for c in answer.citations)
