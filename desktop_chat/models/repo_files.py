@@ -18,8 +18,14 @@ class RepoFiles:
 
 
 def fetch_repo_files(repo_id: str) -> RepoFiles:
+    """Runs on the task runner (a Hub call), so asking NVML for free VRAM costs the GUI nothing."""
     files = hub.list_gguf_files(repo_id)
-    budget = fit.current_budget(query_gpu=False)
-    labels = {f.filename: fit.fit_label(fit.estimate(f.size, 0), budget) for f in files}
-    best = fit.recommend(files, budget)
+    return label_files(repo_id, files, fit.current_budget(query_gpu=True))
+
+
+def label_files(repo_id: str, files: list[HubModelFile], budget: fit.MemoryBudget) -> RepoFiles:
+    """Fit labels against VRAM (spilling into RAM) when a GPU reported free memory, else RAM."""
+    gpu = budget.vram_free is not None
+    labels = {f.filename: fit.fit_label(fit.estimate(f.size, 0), budget, gpu) for f in files}
+    best = fit.recommend(files, budget, use_gpu=gpu)
     return RepoFiles(repo_id, files, labels, best.filename if best else None, budget.ram_available)

@@ -99,3 +99,21 @@ def test_the_worker_offloads_what_fake_nvml_says_fits(monkeypatch: pytest.Monkey
     assert worker.EngineWorker._resolve_gpu_layers(-1, model, True, 4096) == expected
     assert worker.EngineWorker._resolve_gpu_layers(-1, model, False, 4096) == 0
     assert worker.EngineWorker._resolve_gpu_layers(7, model, True, 4096) == 7
+
+
+def test_discover_labels_use_vram_when_a_gpu_reports_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_chat.models import repo_files
+    from desktop_chat.models.hub import HubModelFile
+
+    files = [
+        HubModelFile("r", f"m.{quant}.gguf", quant, size, ())
+        for quant, size in (("Q4_K_M", 4 * GIB), ("Q8_0", 8 * GIB))
+    ]
+    on_cpu = repo_files.label_files("r", files, fit.MemoryBudget(6 * GIB, None))
+    assert on_cpu.labels["m.Q8_0.gguf"] is fit.Fit.TOO_BIG and on_cpu.recommended == "m.Q4_K_M.gguf"
+    on_gpu = repo_files.label_files("r", files, fit.MemoryBudget(6 * GIB, 24 * GIB))
+    assert on_gpu.labels["m.Q8_0.gguf"] is fit.Fit.FITS and on_gpu.recommended == "m.Q8_0.gguf"
+    # fetch_repo_files asks NVML (here a fake one) for the budget.
+    monkeypatch.setattr(vram, "_nvml", lambda: FakeNVML([24 * GIB]))
+    monkeypatch.setattr(repo_files.hub, "list_gguf_files", lambda repo: files)
+    assert repo_files.fetch_repo_files("r").labels["m.Q8_0.gguf"] is fit.Fit.FITS
