@@ -17,6 +17,7 @@ from types import FrameType
 from typing import Any
 
 from desktop_chat import settings as settings_mod
+from desktop_chat.commands import chat_tools
 from desktop_chat.commands.errors import file_error, guard, load_settings
 
 log = logging.getLogger(__name__)
@@ -45,8 +46,20 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--seed", type=int, help="fixed seed for a repeatable answer")
     parser.add_argument("--stats", action="store_true", help="print timing figures to stderr")
     parser.add_argument(
+        "--show-reasoning",
+        action="store_true",
+        help="print a thinking model's reasoning to stderr (dimmed on a terminal); "
+        "by default it is kept with the answer but not printed",
+    )
+    parser.add_argument(
+        "--json-schema",
+        metavar="FILE",
+        help="answer with JSON that matches this JSON Schema file; only the JSON is printed",
+    )
+    parser.add_argument(
         "--no-save", action="store_true", help="do not keep this exchange as a conversation"
     )
+    chat_tools.register_arguments(parser)  # --mcp, --tool-choice, --yes, --json
     parser.set_defaults(func=guard("chat", run))
 
 
@@ -58,6 +71,24 @@ def _pick_model(requested: Path | None, settings: settings_mod.Settings) -> Path
     if settings.app.current_model and Path(settings.app.current_model).is_file():
         return Path(settings.app.current_model)
     return starter.smollm2_path()
+
+
+def _read_schema(path: Path) -> str | None:
+    """The schema file's text, checked; None after printing a sentence."""
+    from desktop_chat.engine.json_schema import SchemaError, load_schema
+
+    try:
+        text = path.read_text(encoding="utf-8")
+        load_schema(text)
+    except (OSError, UnicodeDecodeError) as error:
+        _fail(
+            f"could not read the JSON schema {path}: {getattr(error, 'strerror', None) or error}."
+        )
+        return None
+    except SchemaError as error:
+        _fail(f"{path}: {error}")
+        return None
+    return text
 
 
 def _fail(message: str, code: int = 1) -> int:
@@ -77,6 +108,15 @@ def run(args: argparse.Namespace) -> int:
             settings = settings_mod.with_value(settings, "generation.seed", args.seed)
     except settings_mod.SettingsError as error:
         return _fail(str(error), 2)
+    args.schema_text = None
+    if getattr(args, "json_schema", None):
+        args.schema_text = _read_schema(Path(args.json_schema))
+        if args.schema_text is None:
+            return 2
+        if args.endpoint:
+            return _fail("--json-schema works with the local model only, not with --endpoint.", 2)
+    if args.mcp and (args.endpoint or args.schema_text is not None):
+        return _fail("--mcp works with the local model and without --json-schema.", 2)
     if args.endpoint:
         from desktop_chat.commands.remote_chat import run_remote
 
@@ -102,6 +142,8 @@ def run(args: argparse.Namespace) -> int:
         if notice:
             print(f"desktop-chat: {notice}", file=sys.stderr)
     try:
+        if args.schema_text is None and chat_tools.wants_tools(args):
+            return chat_tools.run_with_tools(args, settings, model, store)
         return _HeadlessChat(args, settings, model, store).run()
     finally:
         if store is not None:
@@ -140,6 +182,7 @@ class _HeadlessChat:
         self.client.model_loaded.connect(self._on_loaded)
         self.client.model_load_failed.connect(self._on_failed)
         self.client.chunk.connect(self._on_chunk)
+        self.client.started.connect(self._on_started)
         self.client.finished.connect(self._on_done)
         self.client.cancelled.connect(self._on_done)
         self.client.failed.connect(self._on_failed)
@@ -172,6 +215,7 @@ class _HeadlessChat:
             system=system if system is not None else self.effective.generation.system_prompt,
             gen=settings_mod.to_gen_params(self.effective),
             policy=self.effective.app.context_policy,
+            json_schema=getattr(self.args, "schema_text", None),
         )
         if self.answer is None:  # not saving: the answer lives in memory only
             from desktop_chat.chat.answer_writer import StreamingAnswer
@@ -195,20 +239,38 @@ class _HeadlessChat:
             return False
         return True
 
+    def _on_started(self, _request_id: int, info: Any) -> None:
+        if self.answer is not None and info.opens_thinking:
+            self.answer.splitter.open()
+
     def _on_chunk(self, _request_id: int, text: str) -> None:
         if self.answer is None:
             return
-        self.answer.add(text)
+        self._print(self.answer.add(text))
+        self._save_due()
+
+    def _print(self, piece: Any) -> None:
+        """The answer to stdout; reasoning to stderr with --show-reasoning; a JSON answer only
+        once it is whole (see _report)."""
         try:
-            sys.stdout.write(text)
-            sys.stdout.flush()
-            self.printed = True
+            if piece.reasoning and self.args.show_reasoning:
+                dim = sys.stderr.isatty()
+                sys.stderr.write(f"\x1b[2m{piece.reasoning}\x1b[0m" if dim else piece.reasoning)
+                sys.stderr.flush()
+            answer = self.answer.text if piece.reset else piece.answer
+            if answer and getattr(self.args, "schema_text", None) is None:
+                if piece.reset and self.printed:
+                    sys.stdout.write("\n")
+                sys.stdout.write(answer)
+                sys.stdout.flush()
+                self.printed = True
         except (OSError, ValueError):  # the reader went away (`| head`): stop here
             self.client.stop()
-        self._save_due()
 
     def _on_done(self, _request_id: int, stats: object) -> None:
         self.stats = stats
+        if self.answer is not None:
+            self._print(self.answer.end())
         self.loop.quit()
 
     def _on_failed(self, _request_id: int, message: str) -> None:
@@ -255,6 +317,10 @@ class _HeadlessChat:
             self.save_error = str(error)
 
     def _report(self) -> int:
+        if getattr(self.args, "schema_text", None) is not None and self.error is None:
+            code = self._print_json()
+            if code:
+                return code
         if self.printed:
             with contextlib.suppress(BrokenPipeError, ValueError):
                 print()
@@ -274,4 +340,21 @@ class _HeadlessChat:
             kept = " The answer so far was saved." if self.writer and self.answer.text else ""
             print(f"desktop-chat: stopped.{kept}", file=sys.stderr)
             return EXIT_INTERRUPTED
+        return 0
+
+    def _print_json(self) -> int:
+        """Print only the JSON document of a --json-schema answer; 0, or an exit code."""
+        import json
+
+        text = self.answer.text.strip() if self.answer is not None else ""
+        try:
+            document = json.loads(text)
+        except ValueError:
+            if self.stats is not None and str(self.stats.stop_reason) == "length":
+                return _fail("the JSON answer was cut off at --max-tokens; raise it and try again.")
+            if self.interrupted:
+                return 0
+            return _fail("the model's answer was not a JSON document.")
+        with contextlib.suppress(BrokenPipeError, ValueError):
+            print(json.dumps(document, ensure_ascii=False, indent=2))
         return 0

@@ -6,6 +6,7 @@ import contextlib
 import ctypes
 import functools
 import io
+import json
 import logging
 import os
 import threading
@@ -26,8 +27,9 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import llama_cpp  # noqa: E402
 import numpy as np  # noqa: E402
-from llama_cpp import llama_chat_format  # noqa: E402
+from llama_cpp import llama_chat_format, llama_grammar  # noqa: E402
 
+from desktop_chat.engine.json_schema import with_number_rules  # noqa: E402
 from desktop_chat.engine.speculative import PromptLookup  # noqa: E402
 from desktop_chat.engine.types import (  # noqa: E402
     EngineError,
@@ -127,7 +129,14 @@ def completion_kwargs(gen: GenParams, stop: Sequence[str], room: int) -> dict[st
 def json_grammar(schema: str) -> llama_cpp.LlamaGrammar:
     """llama.cpp's grammar for a (checked) JSON schema; raises EngineError, a sentence."""
     try:
-        return llama_cpp.LlamaGrammar.from_json_schema(schema, verbose=False)
+        converted, number_rules = with_number_rules(json.loads(schema))
+        grammar = llama_grammar.json_schema_to_gbnf(json.dumps(converted))
+        # The converter ignores numeric bounds; our rules stand in for placeholder constants.
+        for literal, rule in number_rules.items():
+            grammar = grammar.replace(literal, rule)
+        # Its strings allow raw control characters (a newline), which JSON does not.
+        grammar = grammar.replace('char ::= [^"\\\\]', 'char ::= [^"\\\\\\x7F\\x00-\\x1F]')
+        return llama_cpp.LlamaGrammar.from_string(grammar, verbose=False)
     except (ValueError, AssertionError, KeyError, TypeError, RecursionError) as error:
         raise EngineError(
             f"The JSON schema could not be turned into a grammar for the model ({error}). "

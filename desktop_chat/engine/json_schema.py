@@ -57,6 +57,7 @@ def load_schema(text: str) -> dict[str, Any]:
     if not isinstance(schema, dict):
         raise SchemaError('The JSON schema must be a JSON object, like {"type": "object"}.')
     check_schema(schema)
+    with_number_rules(schema)  # raises for bounds the grammar cannot hold
     return schema
 
 
@@ -93,6 +94,67 @@ def check_schema(schema: dict[str, Any], where: str = "") -> None:
 
 def _as_list(value: object) -> list[Any]:
     return value if isinstance(value, list) else []
+
+
+# -- numeric bounds: llama-cpp-python's converter drops them, so they become our own rules ----
+_MAX_INTEGER_SPAN = 256
+_FRACTION = '("." [0-9] [0-9]? [0-9]?)?'
+_NATURAL = '("0" | [1-9] [0-9]? [0-9]? [0-9]? [0-9]? [0-9]? [0-9]? [0-9]? [0-9]?)'
+
+
+def with_number_rules(schema: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """``schema`` with each bounded number replaced by a placeholder constant, and the GBNF
+    that replaces each placeholder's literal in the converted grammar.
+
+    Bounds it can hold: numbers from 0 to 1, numbers or integers from 0 up, integers in a
+    range of up to 256 values. Others raise SchemaError naming the keyword."""
+    rules: dict[str, str] = {}
+
+    def visit(node: Any, at: str) -> Any:
+        if isinstance(node, list):
+            return [visit(item, f"{at}/{i}") for i, item in enumerate(node)]
+        if not isinstance(node, dict):
+            return node
+        if any(k in node for k in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")):
+            rule = _number_rule(node, at)
+            placeholder = f"__bounded_number_{len(rules)}__"
+            rules[json.dumps(json.dumps(placeholder))] = rule
+            return {"const": placeholder}
+        return {
+            key: (value if key in ("enum", "const", "default", "examples") else visit(value, at))
+            for key, value in node.items()
+        }
+
+    return visit(schema, ""), rules
+
+
+def _number_rule(node: dict[str, Any], at: str) -> str:
+    place = f" (at {at})" if at else ""
+    for keyword in ("exclusiveMinimum", "exclusiveMaximum"):
+        if keyword in node:
+            raise SchemaError(
+                f"The JSON schema uses “{keyword}”{place}, which constrained generation does "
+                "not support. Use minimum and maximum instead."
+            )
+    kind = node.get("type")
+    low, high = node.get("minimum"), node.get("maximum")
+    if kind == "number" and low == 0 and high == 1:
+        return f'("0" {_FRACTION} | "1" (".0")?) space'
+    if kind in ("number", "integer") and low == 0 and high is None:
+        return f"{_NATURAL} {_FRACTION if kind == 'number' else ''} space"
+    if (
+        kind == "integer"
+        and isinstance(low, int)
+        and isinstance(high, int)
+        and 0 <= high - low < _MAX_INTEGER_SPAN
+    ):
+        return "(" + " | ".join(f'"{n}"' for n in range(low, high + 1)) + ") space"
+    keyword = "maximum" if "maximum" in node else "minimum"
+    raise SchemaError(
+        f"The JSON schema uses “{keyword}”{place} with bounds constrained generation cannot "
+        "hold; it can hold numbers from 0 to 1, from 0 up, and whole numbers in a range of up "
+        f"to {_MAX_INTEGER_SPAN}."
+    )
 
 
 # -- checking an answer against the subset the grammar enforces (and numeric bounds) -------

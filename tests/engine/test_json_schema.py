@@ -28,6 +28,32 @@ def test_an_unsupported_keyword_is_named(schema, keyword):
         load_schema(json.dumps(schema))
 
 
+def test_numeric_bounds_the_grammar_cannot_hold_are_named():
+    with pytest.raises(SchemaError, match="uses “minimum”"):
+        load_schema('{"type": "number", "minimum": 5}')
+    with pytest.raises(SchemaError, match="uses “exclusiveMaximum”"):
+        load_schema('{"type": "number", "exclusiveMaximum": 1}')
+    for held in (
+        '{"type": "number", "minimum": 0, "maximum": 1}',
+        '{"type": "integer", "minimum": 1, "maximum": 5}',
+        '{"type": "integer", "minimum": 0}',
+    ):
+        load_schema(held)
+
+
+def test_bounded_numbers_become_grammar_rules():
+    from desktop_chat.engine.backend import json_grammar
+
+    grammar = json_grammar(
+        json.dumps({"type": "object", "properties": {"n": {"type": "integer", "minimum": 1,
+                    "maximum": 3}}, "required": ["n"]})
+    )  # fmt: skip
+    assert '("1" | "2" | "3") space' in grammar._grammar
+    assert "__bounded_number" not in grammar._grammar
+    # Strings hold no raw control characters (a newline would not be JSON).
+    assert "\\x00-\\x1F" in json_grammar(json.dumps({"type": "string"}))._grammar
+
+
 def test_not_json_remote_refs_and_non_objects_are_sentences():
     with pytest.raises(SchemaError, match="not valid JSON"):
         load_schema("{type: object}")
