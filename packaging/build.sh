@@ -56,16 +56,19 @@ pip install -q --upgrade pip wheel
 # llama.cpp for any x86-64 PC of the last decade (AVX2, FMA, F16C), not for this build machine:
 # pip's own build of llama-cpp-python uses -march=native, and a bundle built that way dies with
 # SIGILL ("illegal instruction") on CPUs that lack the build machine's AVX-512. The wheel is
-# built once per version and flags and kept in packaging/.build-cache (pip's wheel cache cannot
-# tell builds with different CMAKE_ARGS apart). LLAMA_CMAKE_ARGS overrides the flags, e.g. for
-# a CUDA bundle: LLAMA_CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_CUDA=on".
+# built once per version and flags and kept in ~/.cache/desktop-chat-build (beside pip's cache,
+# so fresh clones and CI reuse it; pip's own wheel cache cannot tell CMAKE_ARGS apart).
+# LLAMA_CMAKE_ARGS overrides the flags, e.g. for a CUDA bundle:
+# LLAMA_CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_CUDA=on".
 llama_version=$(sed -n 's/^llama-cpp-python==//p' packaging/constraints.txt)
 LLAMA_CMAKE_ARGS_SET=${LLAMA_CMAKE_ARGS:+yes}
 LLAMA_CMAKE_ARGS=${LLAMA_CMAKE_ARGS:--DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON -DGGML_AVX512=OFF}
 llama_key=$(printf '%s %s' "$llama_version" "$LLAMA_CMAKE_ARGS" | sha256sum | cut -c1-12)
-llama_wheels=packaging/.build-cache/llama-$llama_key
+build_cache=${DESKTOP_CHAT_BUILD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/desktop-chat-build}
+llama_wheels=$build_cache/llama-$llama_key
 if ! ls "$llama_wheels"/llama_cpp_python-*.whl >/dev/null 2>&1; then
     echo "building llama-cpp-python $llama_version with $LLAMA_CMAKE_ARGS (once; several minutes)"
+    mkdir -p "$build_cache"
     rm -rf "$llama_wheels.tmp"
     CMAKE_ARGS="$LLAMA_CMAKE_ARGS" CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc)} \
         pip wheel -q --no-deps --no-cache-dir --no-binary llama-cpp-python \
