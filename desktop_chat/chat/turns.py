@@ -149,7 +149,7 @@ def shown_citations(
         return []
     best = max(float(c.get("score") or 0.0) for c in citations)
     strong = [c for c in citations if float(c.get("score") or 0.0) >= best * 0.5]
-    # Best first (stable): a document attached in full scores as the best passage and is
-    # listed after the knowledge base's, yet must not fall past the limit.
-    strong.sort(key=lambda c: -float(c.get("score") or 0.0))
-    return strong[:limit]
+    # The best few, shown in citation order: a document attached in full scores as the best
+    # passage and comes after the knowledge base's, yet must not fall past the limit.
+    best_few = sorted(strong, key=lambda c: -float(c.get("score") or 0.0))[:limit]
+    return [c for c in strong if any(c is b for b in best_few)]

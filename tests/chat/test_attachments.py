@@ -98,7 +98,7 @@ def test_a_small_document_goes_whole_into_every_turn(qtbot, service, store, tmp_
     )
     more = add_to_turn(many, store, host.conversation_id, "x", retrieve=False)
     shown = shown_citations("The deposit is 150 euros.", more.citations)
-    assert [c["id"] for c in shown] == ["kb#0", f"attachment:{attached.id}#0", "kb#1"]
+    assert [c["id"] for c in shown] == ["kb#0", "kb#1", f"attachment:{attached.id}#0"]
 
 
 def test_a_large_document_is_indexed_and_its_passage_retrieved(qtbot, service, store, tmp_path):
