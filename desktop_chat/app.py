@@ -375,6 +375,7 @@ class DesktopChat(QObject):
         theme.apply(self.qapp, appearance.theme, appearance.font_size)
         self.chat.transcript.set_theme(resolved)
         self.chat.set_readable_width(appearance.chat_width)
+        self.chat.set_kiosk_idle_minutes(appearance.kiosk_idle_minutes)
 
     @Slot()
     def delete_all_data(self) -> None:

@@ -294,6 +294,14 @@ class AppearanceSettings:
         max=2000,
         unit="px",
     )
+    kiosk_idle_minutes: int = setting(
+        3,
+        label="Kiosk idle reset",
+        help="In kiosk view, start a fresh conversation after this many idle minutes (0: never).",
+        min=0,
+        max=240,
+        unit="min",
+    )
 
 
 @dataclass(frozen=True)

@@ -269,7 +269,18 @@ class MessageView(QFrame):
         footer = self.layout().itemAt(self.layout().count() - 1).layout()
         footer.insertWidget(footer.count() - 1, button)
         self._actions[action] = button
+        button.setVisible(not self.kiosk)
         return button
+
+    kiosk = False
+
+    def set_kiosk(self, on: bool) -> None:
+        """A customer sees the text and Copy: no editing, no statistics, no branches."""
+        self.kiosk = on
+        for action, button in self._actions.items():
+            button.setVisible(action == "copy" or not on)
+        self.meta_label.setVisible(not on)
+        self.branch_label.setVisible(not on and bool(self.branch_label.text()))
 
     def action_button(self, action: str) -> QToolButton | None:
         return self._actions.get(action)
@@ -381,7 +392,7 @@ class MessageView(QFrame):
         self.meta_label.setText(text)
 
     def set_branch(self, index: int, count: int) -> None:
-        self.branch_label.setVisible(count > 1)
+        self.branch_label.setVisible(count > 1 and not self.kiosk)
         self.branch_label.setText(f"{index} / {count}")
 
     def set_dimmed(self, dimmed: bool) -> None:

@@ -47,6 +47,8 @@ OPEN_MODELS = "models"  # the banner action that opens the Models pane
 # The conversation list is as wide as the user drags it, within these bounds.
 SIDEBAR_MIN_PX = 180
 SIDEBAR_MAX_PX = 320
+# A kiosk conversation left this long unused starts afresh (Settings: kiosk_idle_minutes).
+KIOSK_IDLE_MS = 3 * 60_000
 # Below this width the pane hides its conversation list behind the header's toggle.
 NARROW_PX = 760
 
@@ -152,6 +154,12 @@ class ChatPane(QWidget):
         self._narrow = False
         self._sidebar_wanted = False  # in a narrow pane: the user opened the list
         self._kiosk = False
+        self._kiosk_idle = QTimer(self)
+        self._kiosk_idle.setSingleShot(True)
+        self._kiosk_idle.setInterval(KIOSK_IDLE_MS)
+        self._kiosk_idle.timeout.connect(self._on_kiosk_idle)
+        self.composer.textChanged.connect(self._kiosk_activity)
+        self.controller.stream_chunk.connect(self._kiosk_activity)
 
         # What the user does goes to the controller ...
         self.header_row.new_chat_requested.connect(self.new_chat)
@@ -182,6 +190,7 @@ class ChatPane(QWidget):
         c.stream_started.connect(self._on_stream_started)
         c.stream_chunk.connect(self.transcript.append_stream)
         c.stream_chunk.connect(self.meter.streamed)
+        c.reasoning_chunk.connect(self.transcript.append_reasoning)
         c.stream_ended.connect(self.transcript.end_stream)
         c.busy_changed.connect(self._update_controls)
         c.grounding_started.connect(self._on_grounding_started)
@@ -267,7 +276,11 @@ class ChatPane(QWidget):
         self._show_welcome()
 
     def _show_welcome(self) -> None:
-        self.header.setText(self.controller.title() or self.tr("New chat"))
+        profile = self.controller.profile
+        if self._kiosk:  # the shop's name, never a chat's internal title
+            self.header.setText(profile.name if profile else self.tr("Desktop Chat"))
+        else:
+            self.header.setText(self.controller.title() or self.tr("New chat"))
         if self.controller.branch:
             self.suggestions.hide()
             return
@@ -297,12 +310,42 @@ class ChatPane(QWidget):
         return self.header_row.add_button(text, slot)
 
     def set_kiosk(self, on: bool) -> None:
-        """One chat, large type, no settings: for showing the demo to customers."""
+        """One chat, large type, no settings: for showing the demo to customers.
+
+        No editing controls, statistics, model name or chat titles; the header shows the
+        profile's name (the shop's) and a conversation left idle starts afresh.
+        """
         self._kiosk = on
         self.status_label.setVisible(not on)
         self.header_row.set_kiosk(on)
+        self.transcript.set_kiosk(on)
         self._place_sidebar()
         if on:
+            self.new_chat()
+            self._kiosk_activity()
+        else:
+            self._kiosk_idle.stop()
+            self._show_welcome()
+
+    def set_kiosk_idle_minutes(self, minutes: int) -> None:
+        """How long a kiosk conversation may sit unused before a fresh one starts (0: never)."""
+        self._kiosk_idle.setInterval(max(0, minutes) * 60_000)
+        self._kiosk_activity()
+
+    @Slot()
+    def _kiosk_activity(self, *_args: object) -> None:
+        if self._kiosk and self._kiosk_idle.interval() > 0:
+            self._kiosk_idle.start()
+
+    @Slot()
+    def _on_kiosk_idle(self) -> None:
+        if not self._kiosk:
+            return
+        if self.controller.busy:
+            self._kiosk_idle.start()  # an answer is still coming: wait for the next turn
+            return
+        if self.controller.branch or self.composer.toPlainText():
+            self.composer.clear()
             self.new_chat()
 
     # -- layout ----------------------------------------------------------------------------
@@ -449,7 +492,16 @@ class ChatPane(QWidget):
         if index is not None:
             for below in [v for v in views[index + 1 :] if not v.streaming]:
                 self.transcript.remove_view(below)
-        self.transcript.begin_stream().set_text(text)
+        stream_view = self.transcript.begin_stream()
+        stream_view.set_text(text)
+        reasoning = self.controller.answer_reasoning
+        if reasoning:  # re-attached, continued, or the text so far turned out to be thought
+            block = stream_view.thinking()
+            block.set_text(reasoning)
+            if text:
+                block.finish(self.controller.answer_thought_s)
+            else:
+                block.start_live()
         self.suggestions.hide()
 
     def _question_of(self, message_id: int) -> int | None:

@@ -97,6 +97,7 @@ class Transcript(QScrollArea):
             role, text, theme=self.theme, streaming=streaming, render_queue=self.render_queue
         )
         view.setMaximumWidth(self.max_width)
+        view.set_kiosk(self.kiosk)
         view.action_requested.connect(self.message_action)
         view.link_hovered.connect(self.link_hovered)
         return view
@@ -191,6 +192,15 @@ class Transcript(QScrollArea):
         """Queue text for the streaming message; the timer writes it in batches."""
         self._pending.append(text)
 
+    def append_reasoning(self, text: str) -> None:
+        """A thinking model's reasoning for the streaming message: into its thought block."""
+        self.flush()  # answer text queued before it goes first
+        if self._streaming is None or not text:
+            return
+        self._streaming.thinking().append(text)
+        if self._waiting:
+            self._wait_for("")  # the model is writing: it no longer waits for a first token
+
     @Slot()
     def flush(self) -> None:
         if self._pending and self._streaming is not None:
@@ -255,6 +265,13 @@ class Transcript(QScrollArea):
         self.theme = theme
         for view in self.views:
             view.set_theme(theme)
+
+    kiosk = False
+
+    def set_kiosk(self, on: bool) -> None:
+        self.kiosk = on
+        for view in self.views:
+            view.set_kiosk(on)
 
     def set_max_width(self, width: int) -> None:
         self.max_width = width

@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
         self.models_pane = models
         self.settings_pane = settings
         self.kiosk = False
+        self._was_maximized = False
 
         central = QWidget()
         row = QHBoxLayout(central)
@@ -159,7 +160,16 @@ class MainWindow(QMainWindow):
         self.set_kiosk(not self.kiosk)
 
     def set_kiosk(self, on: bool) -> None:
+        if on and not self.kiosk:
+            self._was_maximized = self.isMaximized()
         self.kiosk = on
+        if self.isVisible():  # full screen for customers; back to how it was after
+            if on:
+                self.showFullScreen()
+            elif self._was_maximized:
+                self.showMaximized()
+            else:
+                self.showNormal()
         self.kiosk_action.setChecked(on)
         self.nav.setVisible(not on)
         self.menuBar().setVisible(not on)

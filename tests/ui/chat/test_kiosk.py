@@ -1,0 +1,59 @@
+"""Kiosk view with the real model: what a customer sees, the idle reset, leaving it again."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from desktop_chat import settings as settings_mod
+
+pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
+
+
+def ask(qtbot, app, text: str) -> None:
+    app.settings = settings_mod.with_value(app.settings, "generation.max_tokens", 16)
+    with qtbot.waitSignal(app.chat.turn_finished, timeout=180_000):
+        app.chat.send_text(text)
+
+
+def test_a_customer_sees_the_answer_without_editing_controls_or_statistics(qtbot, ready_app):
+    chat = ready_app.chat
+    ready_app.window.show()
+    ready_app.window.set_kiosk(True)
+    ask(qtbot, ready_app, "Hello!")
+    answer = chat.transcript.views[-1]
+    shown = [a for a in ("edit", "delete", "regenerate", "continue") if answer.action_button(a)]
+    assert all(not answer.action_button(a).isVisible() for a in shown)
+    qtbot.waitUntil(answer.isVisible)  # views of a re-rendered branch show on the next turn
+    assert answer.copy_button.isVisible() and not answer.meta_label.isVisible()
+    question = chat.transcript.views[0]
+    assert question.action_button("edit") is None or not question.action_button("edit").isVisible()
+    assert not chat.model_picker.isVisible() and not chat.status_label.isVisible()
+    assert not chat.context_label.isVisible() and chat.new_chat_button.isVisible()
+    assert chat.header.text() == chat.controller.profile.name  # not the chat's title
+    ready_app.window.set_kiosk(False)
+    assert answer.meta_label.isVisible() and answer.action_button("regenerate").isVisible()
+    assert chat.header.text() == chat.controller.title()
+
+
+def test_a_kiosk_chat_left_idle_starts_afresh(qtbot, ready_app):
+    chat = ready_app.chat
+    ready_app.window.set_kiosk(True)
+    ask(qtbot, ready_app, "Hello!")
+    assert chat.controller.branch
+    chat._kiosk_idle.setInterval(200)
+    chat._kiosk_activity()
+    qtbot.waitUntil(lambda: not chat.controller.branch, timeout=10_000)
+    assert chat.transcript.views == []
+    ready_app.window.set_kiosk(False)
+
+
+def test_leaving_kiosk_gives_every_font_back(qtbot, ready_app):
+    chat = ready_app.chat
+    before = (chat.composer.height(), chat.composer.font().pointSize())
+    ready_app.window.set_kiosk(True)
+    QApplication.processEvents()
+    assert chat.composer.font().pointSize() > before[1]
+    ready_app.window.set_kiosk(False)
+    QApplication.processEvents()
+    assert (chat.composer.height(), chat.composer.font().pointSize()) == before
