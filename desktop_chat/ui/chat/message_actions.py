@@ -35,6 +35,10 @@ class MessageActions(QObject):
         if message.role == "user":
             view.add_action(self.tr("Edit"), "edit")
         else:
+            if message.reasoning.strip():
+                block = view.thinking()
+                block.set_text(message.reasoning)
+                block.finish(message.metadata.get("thought_s"))
             view.add_action(self.tr("Regenerate"), "regenerate")
             if message.stop_reason in ("length", "stopped") or not message.complete:
                 view.add_action(self.tr("Continue"), "continue")
