@@ -35,10 +35,6 @@ class MessageActions(QObject):
         if message.role == "user":
             view.add_action(self.tr("Edit"), "edit")
         else:
-            if message.reasoning.strip():
-                block = view.thinking()
-                block.set_text(message.reasoning)
-                block.finish(message.metadata.get("thought_s"))
             view.add_action(self.tr("Regenerate"), "regenerate")
             if message.stop_reason in ("length", "stopped") or not message.complete:
                 view.add_action(self.tr("Continue"), "continue")
@@ -93,10 +89,9 @@ class MessageActions(QObject):
         if message is None:
             return
         if action == "edit":
-            text = self.ask_text(self.tr("Edit your message"), message.content)
-            if text is not None and text.strip() and text != message.content:
-                # A new branch beside the old question: the old question and its answers stay.
-                self.controller.edit(message.id, text.strip())
+            editor = view.edit_inline(message.content)
+            editor.submitted.connect(lambda text: self._resend(view, message, text))
+            editor.cancelled.connect(view.end_edit)
         elif action == "regenerate":
             self.controller.regenerate(message.id)
         elif action == "continue":
@@ -106,6 +101,12 @@ class MessageActions(QObject):
                 self.controller.delete_message(message.id)
         elif action in ("previous", "next"):
             self.controller.switch_branch(message.id, -1 if action == "previous" else 1)
+
+    def _resend(self, view: MessageView, message: Message, text: str) -> None:
+        view.end_edit()
+        if text != message.content and not self._busy:
+            # A new branch beside the old question: the old question and its answers stay.
+            self.controller.edit(message.id, text)
 
     def _ask_text(self, title: str, text: str) -> str | None:
         value, ok = QInputDialog.getMultiLineText(self._parent, title, self.tr("Message:"), text)

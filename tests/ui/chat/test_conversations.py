@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from PySide6.QtCore import Qt
+
 from desktop_chat import paths
 from desktop_chat import settings as settings_mod
 from desktop_chat.store import open_store
@@ -68,14 +70,29 @@ def test_switching_chats_mid_stream_never_mixes_tokens(qtbot, ready_app):
     assert chat.transcript.views[0].text == "Name a colour."
 
 
+def test_escape_cancels_an_edit_and_keeps_the_question(qtbot, ready_app):
+    chat = ready_app.chat
+    ask(qtbot, ready_app, "Name a fruit.")
+    view = chat.transcript.views[0]
+    chat.actions.run("edit", view)
+    view.editor.box.setPlainText("Something else")
+    qtbot.keyClick(view.editor.box, Qt.Key.Key_Escape)
+    assert view.editor is None and view.body.isVisibleTo(view)
+    assert [m.content for m in chat.messages][:1] == ["Name a fruit."]
+
+
 def test_edit_keeps_the_old_question_as_a_branch(qtbot, ready_app):
     chat = ready_app.chat
     ask(qtbot, ready_app, "Name a fruit.")
     question = chat.messages[0]
-    chat.actions.ask_text = lambda *_: "Name a vegetable."
     set_max(ready_app, 16)
+    view = chat.transcript.views[0]
+    chat.actions.run("edit", view)  # the question's card becomes an editor, in place
+    assert view.editor is not None and view.editor.box.toPlainText() == "Name a fruit."
+    assert not view.body.isVisibleTo(view)
+    view.editor.box.setPlainText("Name a vegetable.")
     with qtbot.waitSignal(chat.turn_finished, timeout=180_000):
-        chat.actions.run("edit", chat.transcript.views[0])
+        qtbot.keyClick(view.editor.box, Qt.Key.Key_Return)
     assert chat.messages[0].content == "Name a vegetable."
     assert chat.transcript.views[0].branch_label.text() == "2 / 2"
     chat.actions.run("previous", chat.transcript.views[0])
