@@ -40,6 +40,9 @@ def choice_label(key: str, choice: str) -> str:
         "f16": "f16 (full quality)",
         "q8_0": "q8_0 (half the memory)",
         "q4_0": "q4_0 (a quarter of the memory)",
+        "prompt_lookup": "Prompt lookup",
+        "draft_model": "Draft model",
+        "off": "Off",
     }
     return field_tr(labels.get(choice, choice))
 
