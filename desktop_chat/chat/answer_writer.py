@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from desktop_chat.chat.reasoning import Piece, ReasoningSplitter
+from desktop_chat.engine.reasoning import Piece, ReasoningSplitter
 from desktop_chat.engine.types import GenerationStats, StopReason
 from desktop_chat.store.records import Message
 from desktop_chat.store.store import Store

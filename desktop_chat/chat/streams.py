@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from desktop_chat.chat.answer_writer import SAVE_INTERVAL_S, AnswerWriter, StreamingAnswer
-from desktop_chat.chat.reasoning import Piece
+from desktop_chat.engine.reasoning import Piece
 from desktop_chat.engine.types import GenerationStats
 from desktop_chat.store import Message, Store, StoreError
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from desktop_chat import settings as settings_mod
 from desktop_chat.chat.profiles import Profile
-from desktop_chat.chat.reasoning import strip_reasoning
+from desktop_chat.engine.reasoning import strip_reasoning
 from desktop_chat.engine.types import ChatMessage, ChatRequest
 
 log = logging.getLogger(__name__)

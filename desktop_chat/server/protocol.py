@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import math
 import time
 import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from desktop_chat.engine.json_schema import SchemaError, load_schema
 from desktop_chat.engine.types import ChatMessage, ChatRequest, GenerationStats, GenParams
 from desktop_chat.engine.worker import TextRequest
 from desktop_chat.server.errors import ApiError, bad_param
@@ -122,6 +124,37 @@ def _model(body: dict[str, Any]) -> str:
     return model
 
 
+def _json_schema(body: dict[str, Any]) -> str | None:
+    """response_format as OpenAI and LM Studio take it: text, json_object or json_schema."""
+    fmt = body.get("response_format")
+    if fmt is None:
+        return None
+    kind = fmt.get("type") if isinstance(fmt, dict) else None
+    if kind not in ("text", "json_object", "json_schema"):
+        raise bad_param(
+            "response_format",
+            '\'response_format\' must be {"type": "text"}, {"type": "json_object"} or '
+            '{"type": "json_schema", "json_schema": {"name": ..., "schema": {...}}}.',
+        )
+    if kind == "text":
+        return None
+    if kind == "json_object":
+        return '{"type": "object"}'
+    spec = fmt.get("json_schema")
+    schema = spec.get("schema") if isinstance(spec, dict) else None
+    if not isinstance(schema, dict):
+        raise bad_param(
+            "response_format.json_schema.schema",
+            "'json_schema.schema' must be a JSON Schema object.",
+        )
+    text = json.dumps(schema)
+    try:
+        load_schema(text)
+    except SchemaError as error:
+        raise bad_param("response_format.json_schema.schema", str(error)) from None
+    return text
+
+
 def parse_chat(body: dict[str, Any], defaults: GenParams) -> Parsed:
     messages = body.get("messages")
     if not isinstance(messages, list) or not messages:
@@ -151,6 +184,7 @@ def parse_chat(body: dict[str, Any], defaults: GenParams) -> Parsed:
         gen=_gen(body, defaults),
         policy="ask",  # an API caller is told its prompt is too long, never silently cut
         conversation_key=API_CONVERSATION_KEY,
+        json_schema=_json_schema(body),
     )
     return Parsed(request, _model(body), stream, usage, len(messages))
 
@@ -190,11 +224,14 @@ class Shaper:
     def _envelope(self, obj: str) -> dict[str, Any]:
         return {"id": self.id, "object": obj, "created": self.created, "model": self.model}
 
-    def whole(self, text: str, stats: GenerationStats) -> dict[str, Any]:
+    def whole(self, text: str, stats: GenerationStats, reasoning: str = "") -> dict[str, Any]:
         if self.kind == "chat":
+            message = {"role": "assistant", "content": text}
+            if reasoning:  # as LM Studio and llama-server return a thinking model's reasoning
+                message["reasoning_content"] = reasoning
             choice: dict[str, Any] = {
                 "index": 0,
-                "message": {"role": "assistant", "content": text},
+                "message": message,
                 "logprobs": None,
                 "finish_reason": finish_reason(stats),
             }
@@ -207,11 +244,15 @@ class Shaper:
         body["usage"] = usage(stats)
         return body
 
-    def chunk(self, text: str | None, finish: str | None, first: bool = False) -> dict[str, Any]:
+    def chunk(
+        self, text: str | None, finish: str | None, first: bool = False, reasoning: str = ""
+    ) -> dict[str, Any]:
         if self.kind == "chat":
             delta: dict[str, Any] = {}
             if first:
                 delta["role"] = "assistant"
+            if reasoning:
+                delta["reasoning_content"] = reasoning
             if text is not None:
                 delta["content"] = text
             choice: dict[str, Any] = {"index": 0, "delta": delta, "logprobs": None}

@@ -22,6 +22,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from desktop_chat.engine.reasoning import Piece, ReasoningSplitter
 from desktop_chat.engine.types import GenerationStats, GenParams, ModelInfo
 from desktop_chat.engine.worker import TextRequest
 from desktop_chat.fsutil import load_json_bounded
@@ -174,6 +175,9 @@ class _Answer:
         self.began = time.perf_counter()
         self.queued_s = 0.0
         self.text: list[str] = []
+        # A chat answer's reasoning goes apart (reasoning_content); a text completion is raw.
+        self.splitter = ReasoningSplitter() if kind == "chat" else None
+        self.piece = Piece()
         self.client_gone = False
         try:
             self.generation: Generation = context.bridge.start(parsed.engine_request)
@@ -206,9 +210,18 @@ class _Answer:
     def take(self, event: Event) -> Event:
         if event.kind == "started":
             self.queued_s = time.perf_counter() - self.began
+            if self.splitter is not None and getattr(event.value, "opens_thinking", False):
+                self.splitter.open()
         elif event.kind == "chunk":
             self.text.append(event.value)
+            self.piece = self.splitter.feed(event.value) if self.splitter else Piece(event.value)
+        elif event.terminal and self.splitter is not None:
+            self.piece = self.splitter.finish()
         return event
+
+    @property
+    def answer(self) -> str:
+        return self.splitter.answer if self.splitter is not None else "".join(self.text)
 
     def hang_up(self) -> None:
         self.client_gone = True
@@ -277,7 +290,8 @@ async def _respond(context: ServerContext, request: Request, parsed: Parsed, kin
         return answer.failure(event).response()
     if parsed.stream:  # finished before its first token (an empty answer)
         return EventSourceResponse(_stream(answer, event), ping=15)
-    return JSONResponse(answer.shaper.whole("".join(answer.text), answer.generation.stats))
+    reasoning = answer.splitter.reasoning if answer.splitter is not None else ""
+    return JSONResponse(answer.shaper.whole(answer.answer, answer.generation.stats, reasoning))
 
 
 async def _stream(answer: _Answer, event: Event) -> AsyncIterator[dict[str, str]]:
@@ -285,10 +299,15 @@ async def _stream(answer: _Answer, event: Event) -> AsyncIterator[dict[str, str]
     opened = False
     try:
         while True:
-            if event.kind == "chunk":
-                yield {"data": json.dumps(shaper.chunk(event.value, None, first=not opened))}
+            piece = answer.piece
+            # After a reset the reasoning already went out as content: the answer follows.
+            reasoning = "" if piece.reset else piece.reasoning
+            if (event.kind == "chunk" and not opened) or piece.answer or reasoning:
+                chunk = shaper.chunk(piece.answer or None, None, not opened, reasoning)
+                yield {"data": json.dumps(chunk)}
                 opened = True
-            elif event.kind == "finished":
+                answer.piece = Piece()
+            if event.kind == "finished":
                 stats = answer.generation.stats
                 yield {"data": json.dumps(shaper.chunk(None, finish_reason(stats), not opened))}
                 if answer.parsed.include_usage:

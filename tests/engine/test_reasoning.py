@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_chat.chat.reasoning import ReasoningSplitter, strip_reasoning
+from desktop_chat.engine.reasoning import ReasoningSplitter, strip_reasoning
 
 FIXTURES = sorted((Path(__file__).parent / "fixtures").glob("stream_*.json"))
 
