@@ -21,6 +21,7 @@ from desktop_chat.tools.specs import ToolCall, ToolOutcome, ToolSpec
 
 log = logging.getLogger(__name__)
 
+# Starting a server (an interpreter, npx) takes longer than a call may; its own timeout is for calls.
 CONNECT_TIMEOUT_S = 30.0
 
 
@@ -65,13 +66,13 @@ class McpHub:
         """Start (or reach) a server and list its tools; raises McpError with a sentence."""
         future = self._submit(self._connect(config))
         try:
-            return list(future.result(timeout=min(config.timeout_s, CONNECT_TIMEOUT_S) + 5))
+            return list(future.result(timeout=CONNECT_TIMEOUT_S + 5))
         except concurrent.futures.TimeoutError:
             future.cancel()
             self.disconnect(config.name)
             raise McpError(
                 f"The MCP server {config.name} did not answer within "
-                f"{min(config.timeout_s, CONNECT_TIMEOUT_S):.0f} s. Check its command or URL "
+                f"{CONNECT_TIMEOUT_S:.0f} s. Check its command or URL "
                 "in Settings → Tools."
             ) from None
 
@@ -83,15 +84,13 @@ class McpHub:
         self._connections[config.name] = connection
         connection.task = asyncio.create_task(self._hold(connection))
         try:
-            await asyncio.wait_for(
-                connection.ready.wait(), timeout=min(config.timeout_s, CONNECT_TIMEOUT_S)
-            )
+            await asyncio.wait_for(connection.ready.wait(), timeout=CONNECT_TIMEOUT_S)
         except TimeoutError:
             await self._stop(connection)
             self._connections.pop(config.name, None)
             raise McpError(
                 f"The MCP server {config.name} did not start within "
-                f"{min(config.timeout_s, CONNECT_TIMEOUT_S):.0f} s. Check its command or URL "
+                f"{CONNECT_TIMEOUT_S:.0f} s. Check its command or URL "
                 "in Settings → Tools."
             ) from None
         if connection.error is not None:

@@ -60,8 +60,12 @@ def call_message(calls: Iterable[ToolCall], text: str = "") -> str:
 
 
 def results_message(outcomes: Iterable[ToolOutcome]) -> str:
-    """The results as the user turn Qwen's template writes for role "tool"."""
-    return "\n".join(
-        f"<tool_response>\n{json.dumps({'name': o.call.name, 'content': o.for_model()}, ensure_ascii=False)}\n</tool_response>"
-        for o in outcomes
+    """The results as the user turn Qwen's template writes for role "tool", and a nudge: small
+    models otherwise explain the JSON instead of answering with it."""
+    return (
+        "\n".join(
+            f"<tool_response>\n{json.dumps({'name': o.call.name, 'content': o.for_model()}, ensure_ascii=False)}\n</tool_response>"
+            for o in outcomes
+        )
+        + "\nAnswer my question with this result."
     )
