@@ -369,7 +369,8 @@ class Backend:
         ``abort`` is checked between tokens here and, during prompt evaluation, inside
         llama.cpp through the abort callback; an abort there raises GenerationCancelled.
         ``speculative`` drafts with the prompt-lookup drafter (or the draft model when one
-        is loaded); at temperature 0 the text is the same as without.
+        is loaded). At temperature 0 the text is usually the same as without; a batch rounds a
+        little differently from one-token steps, so a near tie can go the other way.
         """
         llm = self._require()
         self._abort = abort
