@@ -124,6 +124,7 @@ def build_turn(
         continue_last=continue_last,
         # A grammar starts at the document's root: a cut-off JSON answer is regenerated.
         json_schema=(profile.json_schema or None) if profile and not continue_last else None,
+        thinking=effective.generation.thinking,
     )
     if citations:
         # Grounded answers should stick to the passages, whatever the global temperature.

@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import jinja2
 import jinja2.ext
@@ -224,6 +225,8 @@ class JinjaTemplate:
         self.bos_token = bos_token
         self.eos_token = eos_token
         self.time_limit_s = time_limit_s
+        # Set per turn by the worker (enable_thinking): the template's own knobs.
+        self.variables: dict[str, Any] = {}
 
     def _render(self, messages: Sequence[ChatMessage], cancel: threading.Event | None) -> str:
         variables = {
@@ -234,6 +237,7 @@ class JinjaTemplate:
             "raise_exception": _raise,
             "strftime_now": lambda fmt: datetime.now().strftime(fmt),
             "tools": None,
+            **self.variables,
         }
         input_chars = sum(len(m.content) for m in messages)
         input_chars += len(self.bos_token) + len(self.eos_token)

@@ -130,6 +130,8 @@ class ChatRequest:
     continue_last: bool = False
     # A JSON Schema the answer must match (llama.cpp grammar); None: free text.
     json_schema: str | None = None
+    # Thinking models: "auto" (the template's default), "on" or "off" where it has a switch.
+    thinking: str = "auto"
 
 
 @dataclass(frozen=True)

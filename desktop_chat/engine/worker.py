@@ -18,6 +18,7 @@ from desktop_chat.engine.chat_formats import TemplateError
 from desktop_chat.engine.json_schema import SchemaError, load_schema
 from desktop_chat.engine.prompt import FormatChoice, PromptPlan, choose_format, plan_prompt
 from desktop_chat.engine.speculative import wants_prompt_lookup
+from desktop_chat.engine.thinking import apply_thinking, template_variables
 from desktop_chat.engine.types import (
     ChatRequest,
     ContextOverflowError,
@@ -218,6 +219,7 @@ class EngineWorker(QObject):
             if self._info is None or self._format is None:
                 raise ModelLoadError("No model is loaded yet. Pick one in the Models pane.")
             self._switch_conversation(request.conversation_key)
+            request = self._with_thinking(request, self._format)
             plan = self._plan(request, self._info, self._format)
             stats.prompt_tokens = len(plan.tokens)
             stats.dropped_messages = plan.first_kept
@@ -319,6 +321,15 @@ class EngineWorker(QObject):
             request.min_start,
             request.continue_last,
         )
+
+    @staticmethod
+    def _with_thinking(request: Any, fmt: FormatChoice) -> Any:
+        """Thinking on/off as the template understands it (a variable, or /no_think)."""
+        mode = getattr(request, "thinking", "auto")
+        source = fmt.template.source if fmt.template is not None else ""
+        if fmt.template is not None:
+            fmt.template.variables = template_variables(mode, source)
+        return apply_thinking(request, source) if isinstance(request, ChatRequest) else request
 
     def _speculative(self, request: Any) -> bool:
         """Draft for this request? A chat request has system and history; a text one, prompt."""

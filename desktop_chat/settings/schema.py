@@ -273,6 +273,13 @@ class GenerationSettings:
         help="A Jinja chat template, used when the chat format is 'custom'.",
         needs_reload=True,
     )
+    thinking: str = setting(
+        "auto",
+        label="Thinking",
+        help="For models that think before they answer (Qwen3, DeepSeek-R1, gpt-oss): auto "
+        "leaves it to the model, on and off switch it where the model's template allows.",
+        choices=("auto", "on", "off"),
+    )
 
 
 @dataclass(frozen=True)

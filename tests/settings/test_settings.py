@@ -47,6 +47,7 @@ NON_DEFAULT: dict[str, Any] = {
     "generation.system_prompt": "回答要简短。\nBe brief.",
     "generation.chat_format": "custom",
     "generation.custom_template": "{% for m in messages %}{{ m.content }}{% endfor %}",
+    "generation.thinking": "off",
     "appearance.theme": "dark",
     "appearance.font_size": 14,
     "appearance.chat_width": 1200,
