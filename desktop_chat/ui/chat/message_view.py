@@ -29,6 +29,8 @@ from desktop_chat.ui.shell.widgets import plain_label
 SYNC_RENDER_CHARS = 2_000
 # How long the render queue may hold the GUI thread in one turn of the event loop.
 RENDER_BUDGET_S = 0.02
+# How long a message a search jumped to stays outlined.
+FOUND_MS = 2500
 # How long a Copy button says "Copied" after a copy.
 COPIED_MS = 1500
 
@@ -415,6 +417,22 @@ class MessageView(QFrame):
     def set_branch(self, index: int, count: int) -> None:
         self.branch_label.setVisible(count > 1 and not self.kiosk)
         self.branch_label.setText(f"{index} / {count}")
+
+    def flash(self, ms: int = FOUND_MS) -> None:
+        """Outline the message for a moment: the one a search jumped to."""
+        self._set_found(True)
+        if self._found_timer is None:
+            self._found_timer = QTimer(self)
+            self._found_timer.setSingleShot(True)
+            self._found_timer.timeout.connect(lambda: self._set_found(False))
+        self._found_timer.start(ms)
+
+    _found_timer: QTimer | None = None
+
+    def _set_found(self, found: bool) -> None:
+        self.setProperty("found", found)
+        self.style().unpolish(self)
+        self.style().polish(self)
 
     def set_dimmed(self, dimmed: bool) -> None:
         """Messages outside the model's context window are shown faded."""

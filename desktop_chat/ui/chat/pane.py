@@ -458,6 +458,7 @@ class ChatPane(QWidget):
             view = next((v for v in self.transcript.views if v.message_id == focus_message), None)
             if view is not None:
                 QTimer.singleShot(0, lambda: self.transcript.scroll_to_view(view))
+                view.flash()  # the hit, outlined where the jump landed
 
     @Slot()
     def _show_earlier(self) -> None:

@@ -4,9 +4,21 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 import sqlite3
 
-from PySide6.QtCore import QDateTime, QEvent, QLocale, QObject, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import (
+    QCoreApplication,
+    QDateTime,
+    QEvent,
+    QLocale,
+    QObject,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -51,6 +63,57 @@ def highlight_html(text: str, spans: tuple[tuple[int, int], ...] | list[tuple[in
         position = end
     parts.append(html.escape(text[position:]))
     return "".join(parts)
+
+
+# Markdown's marks, which a snippet shows as plain text: fences, code ticks, emphasis,
+# heading hashes, quote and list markers at a line start.
+_MARKUP = re.compile(
+    r"```[\w+.-]*[ \t]*\n?|`|\*\*|__|(?m:^[ \t]*(?:#{1,6}[ \t]+|>[ \t]?|[-*+][ \t]+))"
+)
+
+
+def plain_snippet(
+    text: str, spans: tuple[tuple[int, int], ...] | list[tuple[int, int]]
+) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """``text`` without Markdown's marks and with its lines joined, and ``spans`` moved to match."""
+    kept: list[int] = []  # for each character of the result, where it was in ``text``
+    position = 0
+    for match in _MARKUP.finditer(text):
+        kept.extend(range(position, match.start()))
+        position = match.end()
+    kept.extend(range(position, len(text)))
+    plain_chars = []
+    new_index: dict[int, int] = {}
+    for index in kept:
+        char = text[index]
+        if char in "\r\n\t":
+            char = " "
+        if char == " " and plain_chars and plain_chars[-1] == " ":
+            continue  # runs of blanks (a joined line break) read as one space
+        new_index[index] = len(plain_chars)
+        plain_chars.append(char)
+    moved = []
+    for start, end in spans:
+        inside = [new_index[i] for i in range(start, min(end, len(text))) if i in new_index]
+        if inside:
+            moved.append((inside[0], inside[-1] + 1))
+    return "".join(plain_chars).strip(), tuple(moved)
+
+
+def when_text(created: float, now: QDateTime | None = None) -> str:
+    """When a message was written, in the interface's language: "Today 14:03", "1 Dec 2026"."""
+    locale = QLocale()
+    if locale.language() == QLocale.Language.C:  # no locale set: C's "1 12 2026" reads badly
+        locale = QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)
+    moment = QDateTime.fromSecsSinceEpoch(int(created))
+    today = (now or QDateTime.currentDateTime()).date()
+    clock = locale.toString(moment.time(), "HH:mm")
+    if moment.date() == today:
+        return QCoreApplication.translate("SearchDialog", "Today {time}").format(time=clock)
+    if moment.date() == today.addDays(-1):
+        return QCoreApplication.translate("SearchDialog", "Yesterday {time}").format(time=clock)
+    pattern = QCoreApplication.translate("SearchDialog", "d MMM yyyy")
+    return locale.toString(moment.date(), pattern)
 
 
 def _spans_of(text: str, terms: list[str]) -> tuple[tuple[int, int], ...]:
@@ -203,11 +266,9 @@ class SearchDialog(QDialog):
 
     def _add_hit(self, hit: SearchHit) -> None:
         title = html.escape(hit.conversation_title or self.tr("New chat"))
-        when = QLocale().toString(
-            QDateTime.fromSecsSinceEpoch(int(hit.created)), QLocale.FormatType.ShortFormat
-        )
+        when = when_text(hit.created)
         meta = html.escape(f"{self._role_text(hit.role)} · {when}")
-        snippet = highlight_html(hit.snippet, hit.highlights)
+        snippet = highlight_html(*plain_snippet(hit.snippet, hit.highlights))
         self._add_row(hit.conversation_id, hit.message_id, title, meta, snippet)
 
     def _add_row(

@@ -119,6 +119,8 @@ QMainWindow, QDialog, #chatPane, #transcript, #transcriptContent, QStackedWidget
 #assistantMessage {{ background: {p["assistant"]}; border: 1px solid {p["border"]};
     border-radius: 10px; }}
 #userMessage[dimmed="true"], #assistantMessage[dimmed="true"] {{ color: {p["muted"]}; }}
+#userMessage[found="true"], #assistantMessage[found="true"] {{
+    border: 2px solid {p["accent"]}; }}
 #roleLabel {{ font-weight: bold; color: {p["accent"]}; }}
 #metaLabel, #statusLine, #placeholder {{
     color: {p["muted"]}; font-size: {max(8, font_size - 2)}pt; }}

@@ -348,3 +348,10 @@ def test_a_message_copies_as_markdown_or_as_plain_text(qtbot, message):
         "Copy as Markdown",
         "Copy as plain text",
     ]
+
+
+def test_a_message_a_search_jumped_to_is_outlined_for_a_moment(qtbot, message):
+    view = message("assistant", "The hit.")
+    view.flash(ms=100)
+    assert view.property("found") is True
+    qtbot.waitUntil(lambda: view.property("found") is False, timeout=5000)

@@ -5,10 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime
 
 from desktop_chat.store import Store, open_store
-from desktop_chat.ui.chat.search_dialog import TITLE_MATCH, SearchDialog, highlight_html
+from desktop_chat.ui.chat.search_dialog import (
+    TITLE_MATCH,
+    SearchDialog,
+    highlight_html,
+    plain_snippet,
+    when_text,
+)
 
 # The offscreen platform warns whenever a shown top-level window's size limits change.
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
@@ -151,3 +157,37 @@ def test_highlight_html_escapes_and_merges_spans():
     assert highlight_html("abcdef", ((0, 3), (2, 5))) == "<b>abc</b><b>de</b>f"
     assert highlight_html("abc", ((5, 9),)) == "abc"
     assert highlight_html("x & y", ()) == "x &amp; y"
+
+
+def test_snippets_are_plain_text_with_the_hit_still_marked(store, dialog):
+    add_chat(
+        store, "Refunds", "```python\nprint('x')\n```\n\n**Refunds** take five days\n# Heading"
+    )
+    dialog.set_query("refunds")
+    rows = [dialog.result_labels(row) for row in range(dialog.results.count())]
+    snippet = next(
+        labels[2].text() for labels in rows if len(labels) > 2 and "five" in labels[2].text()
+    )
+    assert "```" not in snippet and "**" not in snippet
+    assert "<b>Refunds</b> take five days" in snippet
+
+
+def test_plain_snippet_moves_the_hits_with_the_text():
+    text = "Use **refund** and `refund()`"
+    spans = [
+        (text.find("refund"), text.find("refund") + 6),
+        (text.rfind("refund"), text.rfind("refund") + 6),
+    ]
+    plain, moved = plain_snippet(text, spans)
+    assert plain == "Use refund and refund()"
+    assert [plain[a:b] for a, b in moved] == ["refund", "refund"]
+
+
+def test_dates_read_as_words_in_the_interface_language():
+    now = QDateTime(QDate(2026, 12, 1), QTime(15, 0))
+    today = QDateTime(QDate(2026, 12, 1), QTime(9, 5)).toSecsSinceEpoch()
+    yesterday = QDateTime(QDate(2026, 11, 30), QTime(20, 0)).toSecsSinceEpoch()
+    older = QDateTime(QDate(2026, 10, 2), QTime(8, 0)).toSecsSinceEpoch()
+    assert when_text(today, now) == "Today 09:05"
+    assert when_text(yesterday, now) == "Yesterday 20:00"
+    assert "2026" in when_text(older, now) and not when_text(older, now).startswith("2 10")
