@@ -416,6 +416,10 @@ class Backend:
         return result
 
     # -- per-conversation KV state ---------------------------------------------------------
+    def state_size(self) -> int:
+        """Bytes ``save_state`` would copy now (llama.cpp's upper bound)."""
+        return int(llama_cpp.llama_state_get_size(self._require()._ctx.ctx))
+
     def save_state(self) -> SavedState:
         llm = self._require()
         ctx = llm._ctx.ctx

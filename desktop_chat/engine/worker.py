@@ -368,8 +368,13 @@ class EngineWorker(QObject):
         if not key or key == self._active_conversation:
             return
         if self._active_conversation:
+            budget = (self._params.state_cache_mb if self._params is not None else 0) * MIB
             try:
-                self._keep_state(self._active_conversation, self._backend.save_state())
+                # Sized first: copying a state of GBs only to drop it would stall this turn.
+                if self._backend.state_size() <= budget:
+                    self._keep_state(self._active_conversation, self._backend.save_state())
+                else:
+                    self._states.pop(self._active_conversation, None)
             except Exception:
                 log.exception("could not save the model state")
         saved = self._states.pop(key, None)

@@ -71,3 +71,24 @@ def test_a_restored_state_continues_like_the_original_and_holds_no_scores(smollm
         assert _continue(backend, first) == expected
     finally:
         backend.close()
+
+
+def test_a_state_over_the_budget_is_not_even_copied(qtbot, smollm_path: Path) -> None:
+    from desktop_chat.engine.types import ChatMessage, ChatRequest
+
+    worker = EngineWorker()
+    worker._load(LoadParams(path=smollm_path, n_ctx=1024, state_cache_mb=0))
+    copies: list[int] = []
+    real_save = worker.backend.save_state
+    worker.backend.save_state = lambda: copies.append(1) or real_save()  # type: ignore[method-assign]
+    try:
+        for key in ("a", "b"):
+            request = ChatRequest(
+                history=(ChatMessage("user", "Hi"),),
+                gen=GenParams(max_tokens=4, temperature=0.0),
+                conversation_key=key,
+            )
+            worker.generate(1, request, threading.Event())
+        assert not copies and not worker._states
+    finally:
+        worker.close()
