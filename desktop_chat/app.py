@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -156,6 +157,8 @@ class DesktopChat(QObject):
         self.models.load_requested.connect(self.load_model)
         self.settings_pane.applied.connect(self._on_settings_applied)
         self.settings_pane.delete_all_requested.connect(self.delete_all_data)
+        self.settings_pane.restart_requested.connect(self.restart)
+        self.restart_requested = False
         self.settings_pane.remote_model_chosen.connect(self._use_remote_model)
         self.window.closing.connect(self.shutdown)
         self.window.new_chat_requested.connect(self.chat.new_chat)
@@ -378,6 +381,12 @@ class DesktopChat(QObject):
         self.chat.set_kiosk_idle_minutes(appearance.kiosk_idle_minutes)
 
     @Slot()
+    def restart(self) -> None:
+        """Close, and start again once closed (run_gui does it): a new language is used."""
+        self.restart_requested = True
+        self.window.close()
+
+    @Slot()
     def delete_all_data(self) -> None:
         """Forget everything: chats, settings, profiles, knowledge bases, downloaded models."""
         import shutil
@@ -503,4 +512,7 @@ def run_gui(argv: list[str] | None = None, open_files: Sequence[str] = ()) -> in
     app.shutdown()
     instance.close()
     guard.uninstall()
+    if app.restart_requested:  # Settings → Restart now: the same command, started afresh
+        frozen = getattr(sys, "frozen", False)
+        os.execv(sys.executable, [sys.executable, *sys.argv[1 if frozen else 0 :]])
     return code

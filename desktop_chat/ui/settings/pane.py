@@ -7,7 +7,7 @@ from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from desktop_chat import settings as settings_mod
 from desktop_chat.models.gguf_info import GGUFInfo, InvalidModelFile, read_gguf_info
 from desktop_chat.tasks import TaskRunner
-from desktop_chat.ui.settings.editors import show_value, value_of
+from desktop_chat.ui.settings.editors import changed_signal, show_value, value_of
 from desktop_chat.ui.settings.engines_page import EnginesPage
 from desktop_chat.ui.settings.pages import (
     AppearancePage,
@@ -41,6 +41,9 @@ from desktop_chat.ui.shell.widgets import plain_label
 
 log = logging.getLogger(__name__)
 
+RESTART = "restart"  # the banner action after a language change
+SAVED_MS = 4000  # how long "Saved." stays beside the buttons
+
 CONFIRM_WORD = "DELETE"
 
 
@@ -54,6 +57,7 @@ class SettingsPane(QWidget):
 
     applied = Signal(object, list)  # new Settings, keys needing a model reload
     delete_all_requested = Signal()
+    restart_requested = Signal()  # "Restart now" after a language change
     remote_model_chosen = Signal(str, str)  # Engines → Use in chat: endpoint, model
     model_info_shown = Signal()  # the model's facts from set_model are on screen
 
@@ -139,6 +143,14 @@ class SettingsPane(QWidget):
         self.nav.setCurrentRow(0)
 
         buttons = QHBoxLayout()
+        # "Saved." beside the buttons for a moment: a banner would push the page down.
+        self.saved_label = plain_label()
+        self.saved_label.setObjectName("hint")
+        buttons.addWidget(self.saved_label)
+        self._saved_timer = QTimer(self)
+        self._saved_timer.setSingleShot(True)
+        self._saved_timer.setInterval(SAVED_MS)
+        self._saved_timer.timeout.connect(self.saved_label.clear)
         buttons.addStretch(1)
         self.revert_button = QPushButton(self.tr("Revert"))
         self.revert_button.setToolTip(self.tr("Show the last applied values again"))
@@ -159,6 +171,10 @@ class SettingsPane(QWidget):
         self.engines.use_in_chat.connect(self.remote_model_chosen)
         self.set_model(None)
         self.set_settings(current)
+        for editor in self.editors.values():
+            changed_signal(editor).connect(self._update_buttons)
+        self.banner.action_clicked.connect(self._on_banner_action)
+        self._update_buttons()
 
     # -- pages -----------------------------------------------------------------------------
     def show_page(self, name: str) -> None:
@@ -271,6 +287,7 @@ class SettingsPane(QWidget):
             self._model_path.name if self._model_path else None, overrides, self._settings
         )
         self.template.refresh_preview()
+        self._update_buttons()
 
     def edited(self) -> settings_mod.Settings:
         """The settings as the controls show them; raises SettingsError for a bad value.
@@ -329,15 +346,41 @@ class SettingsPane(QWidget):
         elif old.app.language != new.app.language:
             message = self.tr("Saved. The new language is used after you restart the app.")
         else:
-            message = self.tr("Saved.")
-        self.banner.show_info(message)
+            message = ""
+        if message == "":
+            self.banner.hide()
+            self.saved_label.setText(self.tr("Saved."))
+            self._saved_timer.start()
+        elif old.app.language != new.app.language:
+            self.banner.show_info(message, self.tr("Restart now"), RESTART)
+        else:
+            self.banner.show_info(message)
+        self._update_buttons()
         self.applied.emit(new, reload_keys)
+
+    @property
+    def saved_text(self) -> str:
+        """What the pane says after Apply: the banner's sentence, or the transient "Saved."."""
+        return self.banner.text if self.banner.isVisibleTo(self) else self.saved_label.text()
+
+    @Slot()
+    def _update_buttons(self, *_args: object) -> None:
+        """Apply and Revert only when an editor holds something not yet applied."""
+        dirty = bool(self._dirty_keys())
+        self.apply_button.setEnabled(dirty)
+        self.revert_button.setEnabled(dirty)
+
+    @Slot(str)
+    def _on_banner_action(self, action: str) -> None:
+        if action == RESTART:
+            self.restart_requested.emit()
 
     @Slot()
     def revert(self) -> None:
         """Back to the last applied values."""
         self._populate()
         self.banner.hide()
+        self._update_buttons()
 
     @Slot(str)
     def reset_override(self, key: str) -> None:

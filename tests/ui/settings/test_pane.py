@@ -403,3 +403,33 @@ def test_privacy_page_lists_every_location_with_its_size(qtbot, pane: SettingsPa
 def test_shortcuts_page_lists_ctrl_k(pane: SettingsPane) -> None:
     rows = dict(pane.shortcuts.rows())
     assert rows["Ctrl+K"] == "Search all conversations"
+
+
+def test_apply_and_revert_only_when_something_is_edited(qtbot, pane: SettingsPane) -> None:
+    assert not pane.apply_button.isEnabled() and not pane.revert_button.isEnabled()
+    editor = pane.editors["generation.temperature"]
+    editor.setValue(editor.value() + 0.1)
+    assert pane.apply_button.isEnabled() and pane.revert_button.isEnabled()
+    pane.revert_button.click()
+    assert not pane.apply_button.isEnabled()
+    editor.setValue(editor.value() + 0.1)
+    with qtbot.waitSignal(pane.applied, timeout=1000):
+        pane.apply_button.click()
+    assert not pane.apply_button.isEnabled()
+
+
+def test_saved_is_said_beside_the_buttons_for_a_moment(qtbot, pane: SettingsPane) -> None:
+    editor = pane.editors["generation.temperature"]
+    editor.setValue(editor.value() + 0.1)
+    pane._saved_timer.setInterval(100)
+    pane.apply()
+    assert pane.saved_text == "Saved." and not pane.banner.isVisibleTo(pane)
+    qtbot.waitUntil(lambda: pane.saved_label.text() == "", timeout=5000)
+
+
+def test_a_language_change_offers_restart_now(qtbot, pane: SettingsPane) -> None:
+    choose(pane.editors["app.language"], "zh_CN")
+    pane.apply()
+    assert pane.banner.button.isVisibleTo(pane) and pane.banner.button.text() == "Restart now"
+    with qtbot.waitSignal(pane.restart_requested, timeout=1000):
+        pane.banner.button.click()
