@@ -62,3 +62,43 @@ def test_a_missing_or_broken_schema_file_is_a_sentence(app_home: Path) -> None:
     result = _chat(app_home, "--json-schema", str(broken), "Hi")
     assert result.returncode == 2 and "not valid JSON" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+OPENING_TEMPLATE = (
+    "{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>\n{% endfor %}"
+    "{% if add_generation_prompt %}<|im_start|>assistant\n<think>\n{% endif %}"
+)
+
+
+def test_reasoning_goes_to_stderr_only_when_asked(app_home: Path, smollm_path: Path) -> None:
+    for key, value in (
+        ("generation.chat_format", "custom"),
+        ("generation.custom_template", OPENING_TEMPLATE),
+    ):
+        done = subprocess.run(
+            [sys.executable, "-m", "desktop_chat", "config", "set", key, value],
+            capture_output=True, text=True, env=child_env(app_home), timeout=120,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+    args = (
+        "--model",
+        str(smollm_path),
+        "--seed",
+        "3",
+        "--max-tokens",
+        "24",
+        "Why is the sky blue?",
+    )
+    quiet = _chat(app_home, *args)
+    shown = _chat(app_home, "--show-reasoning", *args)
+    assert quiet.returncode == shown.returncode == 0, shown.stderr
+    # The starter model never closes the block the template opened: all of it is reasoning.
+    assert quiet.stdout.strip() == shown.stdout.strip() == ""
+    store, _ = open_store(app_home / "data" / "conversations.sqlite3")
+    try:
+        answers = [store.active_thread(c.id)[-1] for c in store.list_conversations()]
+    finally:
+        store.close()
+    assert all(a.reasoning.strip() and a.content == "" for a in answers)
+    assert answers[0].reasoning.strip() in shown.stderr
+    assert answers[0].reasoning.strip() not in quiet.stderr
