@@ -29,6 +29,8 @@ from desktop_chat.ui.shell.widgets import plain_label
 SYNC_RENDER_CHARS = 2_000
 # How long the render queue may hold the GUI thread in one turn of the event loop.
 RENDER_BUDGET_S = 0.02
+# How much of a message its accessible description carries.
+ACCESSIBLE_CHARS = 2_000
 # How long a message a search jumped to stays outlined.
 FOUND_MS = 2500
 # How long a Copy button says "Copied" after a copy.
@@ -175,6 +177,8 @@ class MessageView(QFrame):
         self.expanded = False
         self.tail = ""
         self.setObjectName("userMessage" if role == "user" else "assistantMessage")
+        # A screen reader hears who speaks, then the message (see _describe).
+        self.setAccessibleName(self._role_name(role))
         self.setProperty("role", role)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
@@ -316,7 +320,11 @@ class MessageView(QFrame):
         self._copied.start()
 
     # -- rendering -------------------------------------------------------------------------
+    def _describe(self) -> None:
+        self.setAccessibleDescription(self.text[:ACCESSIBLE_CHARS])
+
     def _render(self) -> None:
+        self._describe()
         if self.stream_body is not None:
             self.copy_button.setEnabled(False)
             return

@@ -28,6 +28,7 @@ class Banner(QFrame):
         close.setText("×")
         close.setAutoRaise(True)
         close.setToolTip(self.tr("Dismiss"))
+        close.setAccessibleName(self.tr("Dismiss"))
         close.clicked.connect(self.hide)
         layout.addWidget(close)
         self._action = ""

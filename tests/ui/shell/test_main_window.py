@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractButton, QApplication
 
 from desktop_chat import settings as settings_mod
 from desktop_chat.ui.shell.i18n import remove_translators
@@ -112,3 +113,27 @@ def test_a_long_title_is_cut_with_an_ellipsis_and_whole_in_its_tooltip(qtbot, wi
     title = app.chat.header
     assert title.elided and title.shown_text().endswith("…")
     assert LONG_TITLE in title.toolTip() and title.accessibleName().startswith(LONG_TITLE)
+
+
+def test_icon_buttons_have_names_and_messages_say_who_speaks(qtbot, window_app):
+    app = window_app
+    show_at(qtbot, app, 800, 600)
+    app.chat.open_conversation(app.store.list_conversations()[0].id)
+    settle()
+    nameless = []
+    for index in range(len(app.window.nav_buttons)):
+        app.window.show_pane(index)
+        settle()
+        for button in app.window.findChildren(QAbstractButton):
+            text = button.text().replace("&", "")
+            iconic = not any(ch.isalnum() for ch in text)
+            if button.isVisible() and iconic and not button.accessibleName():
+                nameless.append(f"pane {index}: {type(button).__name__} {text!r}")
+    assert not nameless, nameless
+    app.window.show_chat()
+    settle()
+    question = app.chat.transcript.views[0]
+    assert question.accessibleName() == "You"
+    assert question.accessibleDescription() == "How long do refunds take?"
+    for widget in (app.chat.composer, app.chat.send_button, app.chat.model_picker):
+        assert widget.focusPolicy() & Qt.FocusPolicy.TabFocus
