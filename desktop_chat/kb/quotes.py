@@ -33,7 +33,8 @@ _ZH_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 _EN_NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14, "fifteen": 15,
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "ninety": 90,
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90,
     "hundred": 100,
 }  # fmt: skip
 
@@ -58,7 +59,12 @@ _MINUTES = {"minute": 1, "hour": 60, "day": 1440, "week": 10080}
 _UNIT = "|".join(f"(?:{pattern})" for pattern, _ in _UNIT_WORDS)
 _CURRENCY = r"[$€£¥￥]|(?:usd|eur|rmb|cny)\s?"
 _ZH_NUM = "[零〇一二两三四五六七八九十百千万]+"
-_EN_NUM = "|".join(sorted(_EN_NUMBERS, key=len, reverse=True))
+_EN_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_EN_UNITS = "one|two|three|four|five|six|seven|eight|nine"
+# "twenty-four" before "twenty": the longer spelling wins.
+_EN_NUM = rf"(?:{_EN_TENS})[- ](?:{_EN_UNITS})|" + "|".join(
+    sorted(_EN_NUMBERS, key=len, reverse=True)
+)
 _DIGITS = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _RANGE = r"\s*(?:-|–|—|~|～|to|到|至|或|or)\s*"
 _MONTHS = (
@@ -135,6 +141,9 @@ def _number(text: str) -> float | None:
             return None
     if text in _EN_NUMBERS:
         return float(_EN_NUMBERS[text])
+    tens, _, unit = text.replace(" ", "-").partition("-")
+    if tens in _EN_NUMBERS and unit in _EN_NUMBERS and unit:
+        return float(_EN_NUMBERS[tens] + _EN_NUMBERS[unit])
     return _zh_number(text)
 
 

@@ -81,6 +81,7 @@ def test_units_and_notations_are_normalised() -> None:
         "Support replies within 24h.",
         "Support replies within 1 day.",
         "Support replies within 二十四小时.",
+        "Support replies within twenty-four hours.",
         "Returns cost 99元.",
         "Open 9am to 6pm.",
         "Half price: 百分之五十.",
