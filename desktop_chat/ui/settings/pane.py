@@ -36,6 +36,7 @@ from desktop_chat.ui.settings.pages import (
 )
 from desktop_chat.ui.settings.privacy import PrivacyPage
 from desktop_chat.ui.settings.server_page import ServerPage
+from desktop_chat.ui.settings.tools_page import ToolsPage
 from desktop_chat.ui.shell.banner import Banner
 from desktop_chat.ui.shell.widgets import plain_label
 
@@ -94,6 +95,7 @@ class SettingsPane(QWidget):
         self.privacy = PrivacyPage()
         self.server = ServerPage()
         self.engines = EnginesPage(lambda: self._settings)
+        self.tools = ToolsPage()
         self.gpu_note = self.inference.gpu_note
         self.template = self.generation.template
         self.pages: dict[str, QWidget] = {
@@ -104,6 +106,7 @@ class SettingsPane(QWidget):
             "shortcuts": self.shortcuts,
             "language": self.language,
             "engines": self.engines,
+            "tools": self.tools,
             "server": self.server,
             "privacy": self.privacy,
         }
@@ -115,6 +118,7 @@ class SettingsPane(QWidget):
             "shortcuts": self.tr("Keyboard shortcuts"),
             "language": self.tr("Language"),
             "engines": self.tr("Engines"),
+            "tools": self.tr("Tools"),
             "server": self.tr("Server"),
             "privacy": self.tr("Privacy and data"),
         }
@@ -248,6 +252,7 @@ class SettingsPane(QWidget):
         self.privacy.shutdown()
         self.template.shutdown()
         self.engines.shutdown()
+        self.tools.shutdown()
 
     # -- values ----------------------------------------------------------------------------
     def set_settings(self, settings: settings_mod.Settings) -> None:
