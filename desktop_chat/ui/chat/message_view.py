@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QGuiApplication, QTextBlockFormat, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QFrame,
@@ -29,6 +29,8 @@ from desktop_chat.ui.shell.widgets import plain_label
 SYNC_RENDER_CHARS = 2_000
 # How long the render queue may hold the GUI thread in one turn of the event loop.
 RENDER_BUDGET_S = 0.02
+# A card never asks for more than this, whatever its maximum width (see sizeHint).
+WIDEST_HINT_PX = 4_000
 # How much of a message its accessible description carries.
 ACCESSIBLE_CHARS = 2_000
 # How long a message a search jumped to stays outlined.
@@ -254,6 +256,11 @@ class MessageView(QFrame):
         layout.addLayout(footer)
         self._actions: dict[str, QToolButton] = {"copy": self.copy_button}
         self._render()
+
+    def sizeHint(self) -> QSize:
+        # As wide as its column may be: a centred card then fills it, up to the maximum.
+        hint = super().sizeHint()
+        return QSize(max(hint.width(), min(self.maximumWidth(), WIDEST_HINT_PX)), hint.height())
 
     def _role_name(self, role: str) -> str:
         return {

@@ -6,12 +6,13 @@ import time
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QTextOption
-from PySide6.QtWidgets import QFrame, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 from desktop_chat.ui.chat.message_body import DocumentBody
 from desktop_chat.ui.chat.message_view import MessageView, RenderQueue
 
 FLUSH_INTERVAL_MS = 40
+CENTRED = Qt.AlignmentFlag.AlignHCenter
 # Only the newest messages get widgets; older ones come in pages as the user scrolls up.
 PAGE_SIZE = 40
 
@@ -97,6 +98,8 @@ class Transcript(QScrollArea):
             role, text, theme=self.theme, streaming=streaming, render_queue=self.render_queue
         )
         view.setMaximumWidth(self.max_width)
+        # As wide as the column allows, centred in a wider window (kiosk view, big screens).
+        view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
         view.set_kiosk(self.kiosk)
         view.action_requested.connect(self.message_action)
         view.link_hovered.connect(self.link_hovered)
@@ -105,7 +108,7 @@ class Transcript(QScrollArea):
     def add_message(self, role: str, text: str, *, streaming: bool = False) -> MessageView:
         view = self._new_view(role, text, streaming=streaming)
         # Index: after the "earlier" button and placeholder, before the stretch.
-        self._layout.insertWidget(self._layout.count() - 1, view)
+        self._layout.insertWidget(self._layout.count() - 1, view, 0, CENTRED)
         self.views.append(view)
         self._placeholder.hide()
         self._stick_to_bottom = True
@@ -118,7 +121,7 @@ class Transcript(QScrollArea):
         created = []
         for offset, (role, text) in enumerate(items):
             view = self._new_view(role, text)
-            self._layout.insertWidget(2 + offset, view)
+            self._layout.insertWidget(2 + offset, view, 0, CENTRED)
             created.append(view)
         self.views[:0] = created
         self._content.adjustSize()
