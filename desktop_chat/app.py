@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import logging
 import os
 import sys
@@ -164,6 +165,7 @@ class DesktopChat(QObject):
         self.window.new_chat_requested.connect(self.chat.new_chat)
         self.window.search_requested.connect(self.chat.sidebar.open_search)
         self.window.kiosk_toggled.connect(self._on_kiosk_toggled)
+        self.window.kiosk_exit_allowed = self._kiosk_pin_given
         self.window.export_requested.connect(self.export_conversations)
         self.window.import_requested.connect(self.import_conversations)
         self.qapp.aboutToQuit.connect(self.shutdown)
@@ -281,6 +283,25 @@ class DesktopChat(QObject):
         self.chat.new_chat()
         if self.client.model is None and not self.client.loading:
             self.start()
+
+    def ask_kiosk_pin(self) -> str | None:
+        """The PIN typed to leave kiosk view, or None (cancelled); tests replace it."""
+        from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+        text, ok = QInputDialog.getText(
+            self.window,
+            self.tr("Leave kiosk view"),
+            self.tr("PIN:"),
+            QLineEdit.EchoMode.Password,
+        )
+        return text if ok else None
+
+    def _kiosk_pin_given(self) -> bool:
+        pin = self.settings.appearance.kiosk_pin
+        if not pin:
+            return True
+        typed = self.ask_kiosk_pin()
+        return typed is not None and hmac.compare_digest(typed.encode(), pin.encode())
 
     @Slot(bool)
     def _on_kiosk_toggled(self, on: bool) -> None:

@@ -309,6 +309,11 @@ class AppearanceSettings:
         max=240,
         unit="min",
     )
+    kiosk_pin: str = setting(
+        "",
+        label="Kiosk PIN",
+        help="Asked before kiosk view can be left (F11). Empty: not asked.",
+    )
 
 
 @dataclass(frozen=True)

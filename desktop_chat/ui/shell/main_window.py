@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QSize, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -73,6 +75,8 @@ class MainWindow(QMainWindow):
         self.models_pane = models
         self.settings_pane = settings
         self.kiosk = False
+        # Asked before kiosk view is left from the keyboard (the app checks the shop's PIN).
+        self.kiosk_exit_allowed: Callable[[], bool] = lambda: True
         self._was_maximized = False
 
         central = QWidget()
@@ -157,6 +161,8 @@ class MainWindow(QMainWindow):
         return action
 
     def toggle_kiosk(self) -> None:
+        if self.kiosk and not self.kiosk_exit_allowed():
+            return  # the shop's PIN was not given: the customer stays in kiosk view
         self.set_kiosk(not self.kiosk)
 
     def set_kiosk(self, on: bool) -> None:

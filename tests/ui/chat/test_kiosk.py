@@ -57,3 +57,24 @@ def test_leaving_kiosk_gives_every_font_back(qtbot, ready_app):
     ready_app.window.set_kiosk(False)
     QApplication.processEvents()
     assert (chat.composer.height(), chat.composer.font().pointSize()) == before
+
+
+def test_leaving_kiosk_asks_for_the_shops_pin_when_one_is_set(qtbot, desktop_app):
+    app = desktop_app
+    app.settings = settings_mod.with_value(app.settings, "appearance.kiosk_pin", "4321")
+    typed: list[str | None] = ["1234", None, "4321"]
+    app.ask_kiosk_pin = lambda: typed.pop(0)
+    app.window.set_kiosk(True)
+    app.window.toggle_kiosk()  # a wrong PIN
+    assert app.window.kiosk
+    app.window.toggle_kiosk()  # cancelled
+    assert app.window.kiosk
+    app.window.toggle_kiosk()
+    assert not app.window.kiosk and not app.chat.transcript.kiosk
+
+
+def test_without_a_pin_kiosk_is_left_at_once(qtbot, desktop_app):
+    desktop_app.ask_kiosk_pin = lambda: pytest.fail("no PIN is set, none may be asked")
+    desktop_app.window.set_kiosk(True)
+    desktop_app.window.toggle_kiosk()
+    assert not desktop_app.window.kiosk
