@@ -253,7 +253,13 @@ class GenerationPage(FieldForm):
 class AppearancePage(FieldForm):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        for key in ("appearance.theme", "appearance.font_size", "appearance.chat_width"):
+        for key in (
+            "appearance.theme",
+            "appearance.font_size",
+            "appearance.chat_width",
+            "appearance.kiosk_idle_minutes",
+            "appearance.kiosk_pin",
+        ):
             self.add(key)
         self.finish()
 

@@ -40,6 +40,8 @@ NON_DEFAULTS = {
     "appearance.theme": "dark",
     "appearance.font_size": 14,
     "appearance.chat_width": 1000,
+    "appearance.kiosk_idle_minutes": 10,
+    "appearance.kiosk_pin": "2468",
     "app.language": "zh_CN",
     "app.context_policy": "ask",
     "server.enabled": True,
