@@ -16,11 +16,18 @@ from desktop_chat.chat.lookups import PendingTurn, TurnLookups
 from desktop_chat.chat.profiles import Profile
 from desktop_chat.chat.quoting import quote_answer
 from desktop_chat.chat.streams import LiveAnswers
+from desktop_chat.chat.tool_turns import ToolTurns
 from desktop_chat.chat.turns import Turn, build_turn, needs_grounding
 from desktop_chat.engine import endpoints
 from desktop_chat.engine.client import EngineClient
 from desktop_chat.engine.remote import RemoteEngine, RemoteTarget, is_remote_request
-from desktop_chat.engine.types import ChatMessage, GenerationStats, PromptInfo
+from desktop_chat.engine.types import (
+    ChatMessage,
+    ChatRequest,
+    GenerationStats,
+    PromptInfo,
+    StopReason,
+)
 from desktop_chat.store import Message, Store, StoreError
 
 log = logging.getLogger(__name__)
@@ -92,6 +99,13 @@ class Answering(QObject):
         self._context_full: set[int] = set()
         self._window_start: dict[int, int] = {}
         self._last_question = 0
+        self._round_stats: dict[int, GenerationStats] = {}  # rounds whose calls are running
+        # Tools offered to local turns (tools.json); their calls run between rounds.
+        self.tools = ToolTurns(self)
+        self.tools.send_round = self._next_round
+        self.tools.end_turn = self._end_tool_turn
+        self.tools.problem.connect(lambda sentence: self.problem.emit(sentence, ""))
+        self.tools.refresh()  # configured MCP servers start now, off this thread
 
         for engine in (client, self.remote):
             engine.started.connect(self._on_started)
@@ -283,7 +297,9 @@ class Answering(QObject):
         if target is not None:
             request_id = self.remote.generate(target, turn.request)
         else:
-            request_id = self.client.generate(turn.request)
+            request, tools = self.tools.offer(turn.request)
+            request_id = self.client.generate(request)
+            self.tools.track(request_id, request, tools)
         self.answers.track(request_id, stream)
         if shown:
             self.request_id = request_id
@@ -299,6 +315,7 @@ class Answering(QObject):
             self.busy_changed.emit(self.busy)
         elif self.request_id:
             self._engine_of(self.request_id).stop(self.request_id)
+            self.tools.stop(self.request_id)  # between rounds: the running call ends
 
     # -- the context policy ----------------------------------------------------------------
     def drop_oldest_and_retry(self) -> None:
@@ -334,6 +351,11 @@ class Answering(QObject):
 
     @Slot(int, str)
     def _on_chunk(self, request_id: int, text: str) -> None:
+        self._show_chunk(request_id, self.tools.filter(request_id, text))
+
+    def _show_chunk(self, request_id: int, text: str) -> None:
+        if not text:
+            return
         fed = self.answers.feed(request_id, text)
         if fed is None or request_id != self.request_id:
             return  # another chat's tokens never reach this view
@@ -363,16 +385,44 @@ class Answering(QObject):
 
     @Slot(int, object)
     def _on_finished(self, request_id: int, stats: GenerationStats) -> None:
-        self._complete(request_id, stats)
+        self._round_ended(request_id, stats, stopped=False)
 
     @Slot(int, object)
     def _on_cancelled(self, request_id: int, stats: GenerationStats) -> None:
-        self._complete(request_id, stats)
+        self._round_ended(request_id, stats, stopped=True)
 
-    def _complete(self, request_id: int, stats: GenerationStats) -> None:
+    def _round_ended(self, request_id: int, stats: GenerationStats, stopped: bool) -> None:
+        running, tail, records = self.tools.after_round(request_id, stopped)
+        self._show_chunk(request_id, tail)
+        if running:  # its tool calls run now; the next round goes on with this answer
+            self._round_stats[request_id] = stats
+            return
+        self._complete(request_id, stats, records)
+
+    def _next_round(self, old_id: int, request: ChatRequest) -> int:
+        self._round_stats.pop(old_id, None)
+        new_id = self.client.generate(request)
+        self.answers.move(old_id, new_id)
+        if self.request_id == old_id:
+            self.request_id = new_id
+        return new_id
+
+    def _end_tool_turn(self, request_id: int, records: list[dict[str, Any]]) -> None:
+        stats = self._round_stats.pop(request_id, None) or GenerationStats()
+        stats.stop_reason = StopReason.STOPPED
+        self._complete(request_id, stats, records)
+
+    def _complete(
+        self,
+        request_id: int,
+        stats: GenerationStats,
+        tool_calls: list[dict[str, Any]] | None = None,
+    ) -> None:
         stream = self.answers.finish(request_id, stats)
         if stream is None:
             return
+        if tool_calls:
+            self._store_safely(self.store.update_message, stream.message_id, tool_calls=tool_calls)
         quote_answer(self.store, stream.message_id)  # before the reload that shows it
         if request_id == self.request_id:
             self.request_id = 0
@@ -412,3 +462,4 @@ class Answering(QObject):
         self.lookups.shutdown()
         self.attachments.shutdown()
         self.remote.shutdown()
+        self.tools.shutdown()

@@ -64,6 +64,13 @@ class LiveAnswers(QObject):
     def track(self, request_id: int, stream: StreamingAnswer) -> None:
         self._streams[request_id] = stream
 
+    def move(self, old_id: int, new_id: int) -> StreamingAnswer | None:
+        """The answer goes on under another request (a tool call's next round)."""
+        stream = self._streams.pop(old_id, None)
+        if stream is not None:
+            self._streams[new_id] = stream
+        return stream
+
     def add(self, request_id: int, text: str) -> StreamingAnswer | None:
         fed = self.feed(request_id, text)
         return fed[0] if fed else None

@@ -191,6 +191,8 @@ class ChatPane(QWidget):
         c.stream_chunk.connect(self.transcript.append_stream)
         c.stream_chunk.connect(self.meter.streamed)
         c.reasoning_chunk.connect(self.transcript.append_reasoning)
+        c.tools.approval_needed.connect(self._ask_tool_approval)
+        c.tools.call_finished.connect(self._show_tool_call)
         c.stream_ended.connect(self.transcript.end_stream)
         c.busy_changed.connect(self._update_controls)
         c.grounding_started.connect(self._on_grounding_started)
@@ -504,6 +506,34 @@ class ChatPane(QWidget):
             else:
                 block.start_live()
         self.suggestions.hide()
+
+    @Slot(int, str, object, str)
+    def _ask_tool_approval(
+        self, request_id: int, name: str, arguments: object, server: str
+    ) -> None:
+        """Inline in the answer: Allow once / Always for this tool / Deny (chat.tool_turns)."""
+        from desktop_chat.ui.chat.tool_approval import ToolApproval
+
+        view = self.transcript.streaming_view
+        if view is None:
+            self.controller.tools.decide(request_id, "deny")
+            return
+        approval = ToolApproval(name, dict(arguments or {}), server, self.transcript.theme)
+        view.body_box.layout().addWidget(approval)
+
+        def decided(decision: str) -> None:
+            approval.hide()
+            approval.deleteLater()
+            self.controller.tools.decide(request_id, decision)
+
+        approval.decided.connect(decided)
+        approval.allow_button.setFocus()
+
+    @Slot(int, object)
+    def _show_tool_call(self, _request_id: int, record: object) -> None:
+        view = self.transcript.streaming_view
+        if view is not None and isinstance(record, dict):
+            view.add_tool_call(record)
 
     def _question_of(self, message_id: int) -> int | None:
         try:
