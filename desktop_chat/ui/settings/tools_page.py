@@ -108,7 +108,7 @@ class ToolsPage(QWidget):
         self.name_edit = QLineEdit()
         self.command_edit = QLineEdit()
         self.command_edit.setPlaceholderText(
-            self.tr("npx -y @modelcontextprotocol/server-filesystem ~/Documents")
+            "npx -y @modelcontextprotocol/server-filesystem ~/Documents"
         )
         self.url_edit = QLineEdit()
         self.url_edit.setPlaceholderText("http://127.0.0.1:8000/mcp")
