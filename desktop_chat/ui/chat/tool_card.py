@@ -48,10 +48,14 @@ class ToolCard(QFrame):
         self.result = QPlainTextEdit(self)
         self.result.setObjectName("toolCardResult")
         self.result.setReadOnly(True)
-        self.result.setMaximumHeight(RESULT_MAX_HEIGHT)
         error = str(record.get("error") or "")
         result = str(record.get("result") or "")
         self.result.setPlainText(result if result else error)
+        # As tall as a short result needs, up to RESULT_MAX_HEIGHT (then it scrolls).
+        lines = min(12, (result or error).count("\n") + 1 + len(result or error) // 100)
+        margins = 2 * self.result.document().documentMargin() + 2 * self.result.frameWidth()
+        height = int(lines * self.result.fontMetrics().lineSpacing() + margins + 18)
+        self.result.setFixedHeight(min(RESULT_MAX_HEIGHT, height))
         layout.addWidget(self.result)
         self.error = plain_label(error, self)
         self.error.setObjectName("toolCardError")
@@ -84,7 +88,7 @@ class ToolCard(QFrame):
         self.result.setVisible(expanded and (has_result or bool(self.record.get("error"))))
         self.error.setVisible(expanded and has_result and bool(self.record.get("error")))
         arrow = "▾" if expanded else "▸"
-        self.header.setText(f"{arrow} 🔧 {self.summary()}")
+        self.header.setText(f"{arrow} {self.summary()}")
         self.header.setToolTip(
             self.tr("Hide the call") if expanded else self.tr("Show the arguments and the result")
         )
