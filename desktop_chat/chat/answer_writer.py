@@ -31,6 +31,8 @@ class StreamingAnswer:
     first_at: float | None = None
     thought_from: float | None = None
     thought_until: float | None = None
+    # The answer made tool calls: kept even when it holds no text (its cards are its content).
+    keep: bool = False
 
     @property
     def text(self) -> str:
@@ -143,7 +145,7 @@ class AnswerWriter:
     def finish(self, answer: StreamingAnswer, stats: GenerationStats) -> None:
         """Complete the message, or remove it when it holds no text at all."""
         answer.end()
-        if not answer.text and not answer.reasoning:
+        if not answer.text and not answer.reasoning and not answer.keep:
             self.store.delete_message(answer.message_id)
         else:
             self.store.update_message(

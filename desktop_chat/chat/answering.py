@@ -418,6 +418,8 @@ class Answering(QObject):
         stats: GenerationStats,
         tool_calls: list[dict[str, Any]] | None = None,
     ) -> None:
+        if tool_calls and (live := self.answers.get(request_id)) is not None:
+            live.keep = True
         stream = self.answers.finish(request_id, stats)
         if stream is None:
             return

@@ -211,6 +211,7 @@ class ToolTurns(QObject):
         active = self._active.pop(request_id, None)
         if active is None:
             return
+        active.task_id = 0
         for outcome in active.loop.outcomes[before:]:
             self.call_finished.emit(request_id, outcome.as_record())
         if active.loop.cancel.is_set():
@@ -228,6 +229,11 @@ class ToolTurns(QObject):
             self._active[new_id] = active
         else:
             self.end_turn(request_id, active.loop.records())
+
+    @property
+    def calls_running(self) -> bool:
+        """Some turn's tool calls are running now (between two rounds)."""
+        return any(active.task_id for active in self._active.values())
 
     def stop(self, request_id: int) -> bool:
         """Stop pressed: True when this turn was between rounds (a call running or asked)."""
