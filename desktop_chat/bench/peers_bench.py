@@ -14,13 +14,8 @@ from desktop_chat.engine.types import LoadParams
 
 
 def peer_env() -> dict[str, str]:
-    """llama.cpp's own defaults for the peers: the OpenMP policy we set is ours alone."""
-    from desktop_chat.engine import backend
-
-    env = dict(os.environ)
-    if backend.OMP_POLICY_OURS:
-        env.pop("OMP_WAIT_POLICY", None)
-    return env
+    """The peers run with this process's environment (OMP_WAIT_POLICY included): same terms."""
+    return dict(os.environ)
 
 
 def run(model: Path, found: peers.Peers, rounds: int = 3) -> list[Figure]:

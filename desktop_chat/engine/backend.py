@@ -16,22 +16,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-# llama.cpp's CPU backend is built with OpenMP here, whose threads spin at every barrier
-# (hundreds per token) while waiting for each other. When anything else wants the cores — a
-# browser, a build — a spinning thread holds the core its partner needs, and generation
-# collapses: SmolLM2-135M, 2 threads, 2 cores at load average 10: 2.2 tok/s and 1.2-3.9 s for
-# a 27-token prompt with the default policy, 41.6 tok/s and 0.28 s with PASSIVE (sleep at a
-# barrier). Must be set before libgomp loads; a user's own setting wins.
-OMP_POLICY_OURS = "OMP_WAIT_POLICY" not in os.environ
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+# OpenMP's wait policy is left to llama.cpp's default (spinning at its barriers), measured on
+# SmolLM2-135M, 2 threads, 2 cores: quiet, spin 187 tok/s vs OMP_WAIT_POLICY=PASSIVE 45-49
+# (one thread: 170); with the cores shared (load average 10), spin collapses to 2.2 tok/s vs
+# PASSIVE 41.6 (one thread: 58-61). Neither policy wins both; a user can set the variable.
+import llama_cpp
+import numpy as np
+from llama_cpp import llama_chat_format, llama_grammar
 
-import llama_cpp  # noqa: E402
-import numpy as np  # noqa: E402
-from llama_cpp import llama_chat_format, llama_grammar  # noqa: E402
-
-from desktop_chat.engine.json_schema import with_number_rules  # noqa: E402
-from desktop_chat.engine.speculative import PromptLookup  # noqa: E402
-from desktop_chat.engine.types import (  # noqa: E402
+from desktop_chat.engine.json_schema import with_number_rules
+from desktop_chat.engine.speculative import PromptLookup
+from desktop_chat.engine.types import (
     EngineError,
     GenerationCancelled,
     GenParams,
