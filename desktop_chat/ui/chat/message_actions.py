@@ -35,6 +35,12 @@ class MessageActions(QObject):
         if message.role == "user":
             view.add_action(self.tr("Edit"), "edit")
         else:
+            if message.reasoning.strip():
+                block = view.thinking()
+                block.set_text(message.reasoning)
+                block.finish(message.metadata.get("thought_s"))
+            for record in message.tool_calls:  # stored with the answer: shown again on reload
+                view.add_tool_call(record)
             view.add_action(self.tr("Regenerate"), "regenerate")
             if message.stop_reason in ("length", "stopped") or not message.complete:
                 view.add_action(self.tr("Continue"), "continue")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QGuiApplication, QTextBlockFormat, QTextCharFormat, QTextCursor
@@ -19,9 +20,12 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from desktop_chat.ui.chat.inline_editor import InlineEditor
+from desktop_chat.ui.chat.json_card import JsonCard, place_card
 from desktop_chat.ui.chat.markdown import code_blocks, plain_to_html, split_for_rich_text, to_html
 from desktop_chat.ui.chat.message_body import DocumentBody
 from desktop_chat.ui.chat.progressive_markdown import ProgressiveMarkdown
+from desktop_chat.ui.chat.thinking_block import ThinkingBlock
+from desktop_chat.ui.chat.tool_card import ToolCard
 from desktop_chat.ui.shell.widgets import plain_label
 
 # A message this short renders at once; a longer one shows a plain preview of this much and
@@ -178,6 +182,9 @@ class MessageView(QFrame):
         self.render_pending = False
         self.expanded = False
         self.tail = ""
+        self.thinking_block: ThinkingBlock | None = None  # a thinking model's reasoning
+        self.json_card: JsonCard | None = None  # a JSON answer, shown as a card
+        self.tool_cards: list[ToolCard] = []  # the answer's tool calls, above its text
         self.setObjectName("userMessage" if role == "user" else "assistantMessage")
         # A screen reader hears who speaks, then the message (see _describe).
         self.setAccessibleName(self._role_name(role))
@@ -336,6 +343,10 @@ class MessageView(QFrame):
             self.copy_button.setEnabled(False)
             return
         self.copy_button.setEnabled(bool(self.text) and not self.streaming)
+        shown = self.text if self.role == "assistant" and not self.streaming else ""
+        self.json_card = place_card(self.body_box, self.body, self.json_card, shown, self.theme)
+        if self.json_card is not None:
+            return
         if self.render_queue is None or len(self.text) <= SYNC_RENDER_CHARS:
             self.render_now()
             return
@@ -375,7 +386,24 @@ class MessageView(QFrame):
         self.body.append_plain(self.tail, new_paragraph=True)
 
     # -- streaming -------------------------------------------------------------------------
+    def thinking(self) -> ThinkingBlock:
+        """The collapsed block of reasoning above the answer, made when first needed."""
+        if self.thinking_block is None:
+            self.thinking_block = ThinkingBlock(self.theme, self.body_box)
+            self.body_box.layout().insertWidget(0, self.thinking_block)
+        return self.thinking_block
+
+    def add_tool_call(self, record: dict[str, Any]) -> ToolCard:
+        """A card for one tool call (a messages.tool_calls record), above the answer's text."""
+        card = ToolCard(record, self.theme, self.body_box)
+        at = len(self.tool_cards) + (1 if self.thinking_block is not None else 0)
+        self.body_box.layout().insertWidget(at, card)
+        self.tool_cards.append(card)
+        return card
+
     def append(self, text: str) -> None:
+        if self.thinking_block is not None and self.thinking_block.live and text:
+            self.thinking_block.finish()  # the answer began: the model is done thinking
         self.text += text
         if self.stream_body is not None:
             self.stream_body.append_text(text)
@@ -458,4 +486,8 @@ class MessageView(QFrame):
 
     def set_theme(self, theme: str) -> None:
         self.theme = theme
+        if self.thinking_block is not None:
+            self.thinking_block.set_theme(theme)
+        for card in self.tool_cards:
+            card.set_theme(theme)
         self._render()
