@@ -368,12 +368,13 @@ class DesktopChat(QObject):
         return ids
 
     # -- settings --------------------------------------------------------------------------
-    @Slot(object, list)
+    @Slot(str, str)
     def _use_remote_model(self, endpoint: str, model: str) -> None:
         """Settings → Engines → Use in chat: the chat talks to that model from now on."""
         self.chat.use_remote(endpoint, model)
         self.window.show_chat()
 
+    @Slot(object, list)
     def _on_settings_applied(self, new: settings_mod.Settings, reload_keys: list[str]) -> None:
         self.settings = new
         self._save()
