@@ -375,8 +375,7 @@ class ServerSettings:
     max_queue: int = setting(
         8,
         label="Request queue",
-        help="Server requests waiting for or using the model at once; more are refused "
-        "with 429.",
+        help="Server requests waiting for or using the model at once; more are refused with 429.",
         min=1,
         max=256,
         unit="requests",
