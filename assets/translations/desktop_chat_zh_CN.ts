@@ -2,10 +2,158 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
     <context>
+        <name>AboutDialog</name>
+        <message>
+            <source>About Desktop Chat</source>
+            <translation>关于桌面聊天</translation>
+        </message>
+        <message>
+            <source>Desktop Chat {version}</source>
+            <translation>桌面聊天 {version}</translation>
+        </message>
+        <message>
+            <source>A private chat assistant. Everything stays on this computer.</source>
+            <translation>私密的聊天助手。所有内容都留在这台电脑上。</translation>
+        </message>
+        <message>
+            <source>Copy</source>
+            <translation>复制</translation>
+        </message>
+        <message>
+            <source>Copy these details, e.g. for a bug report</source>
+            <translation>复制这些信息，例如用于报告问题</translation>
+        </message>
+        <message>
+            <source>Close</source>
+            <translation>关闭</translation>
+        </message>
+        <message>
+            <source>yes</source>
+            <translation>有</translation>
+        </message>
+        <message>
+            <source>no (CPU only)</source>
+            <translation>否（仅 CPU）</translation>
+        </message>
+        <message>
+            <source>unknown</source>
+            <translation>未知</translation>
+        </message>
+        <message>
+            <source>Settings</source>
+            <translation>设置</translation>
+        </message>
+        <message>
+            <source>Conversations</source>
+            <translation>对话</translation>
+        </message>
+        <message>
+            <source>Models</source>
+            <translation>模型</translation>
+        </message>
+        <message>
+            <source>Knowledge bases</source>
+            <translation>知识库</translation>
+        </message>
+        <message>
+            <source>Logs</source>
+            <translation>日志</translation>
+        </message>
+        <message>
+            <source>Cache</source>
+            <translation>缓存</translation>
+        </message>
+        <message>
+            <source>Version</source>
+            <translation>版本</translation>
+        </message>
+        <message>
+            <source>llama.cpp build</source>
+            <translation>llama.cpp 构建</translation>
+        </message>
+        <message>
+            <source>GPU offload</source>
+            <translation>GPU 加速</translation>
+        </message>
+        <message>
+            <source>CPU features</source>
+            <translation>CPU 特性</translation>
+        </message>
+        <message>
+            <source>System</source>
+            <translation>系统</translation>
+        </message>
+    </context>
+    <context>
+        <name>AttachmentBar</name>
+        <message>
+            <source>Attach</source>
+            <translation>附加</translation>
+        </message>
+        <message>
+            <source>Attach a document (PDF, Word, Markdown, text, HTML, CSV) to this chat</source>
+            <translation>向此对话附加文档（PDF、Word、Markdown、文本、HTML、CSV）</translation>
+        </message>
+        <message>
+            <source>Attach a document</source>
+            <translation>附加文档</translation>
+        </message>
+        <message>
+            <source>Attach documents</source>
+            <translation>附加文档</translation>
+        </message>
+        <message>
+            <source>Documents ({patterns});;All files (*)</source>
+            <translation>文档 ({patterns});;所有文件 (*)</translation>
+        </message>
+    </context>
+    <context>
+        <name>AttachmentChip</name>
+        <message>
+            <source>Remove from this chat</source>
+            <translation>从此对话中移除</translation>
+        </message>
+        <message>
+            <source>Remove {name} from this chat</source>
+            <translation>从此对话中移除 {name}</translation>
+        </message>
+        <message>
+            <source>{name} · read in full</source>
+            <translation>{name} · 全文读取</translation>
+        </message>
+        <message>
+            <source>{name} · searched for each question</source>
+            <translation>{name} · 每个问题都会检索</translation>
+        </message>
+        <message>
+            <source>{name} · reading… {percent} %</source>
+            <translation>{name} · 正在读取… {percent} %</translation>
+        </message>
+        <message>
+            <source>{name} · reading…</source>
+            <translation>{name} · 正在读取…</translation>
+        </message>
+    </context>
+    <context>
         <name>Banner</name>
         <message>
             <source>Dismiss</source>
             <translation>关闭</translation>
+        </message>
+    </context>
+    <context>
+        <name>ChatHeader</name>
+        <message>
+            <source>Show or hide the conversations</source>
+            <translation>显示或隐藏对话列表</translation>
+        </message>
+        <message>
+            <source>Conversations</source>
+            <translation>对话</translation>
+        </message>
+        <message>
+            <source>More</source>
+            <translation>更多</translation>
         </message>
     </context>
     <context>
@@ -43,8 +191,16 @@
             <translation> · 首个词元 {ttft:.2f} 秒 · {tps:.1f} 词元/秒</translation>
         </message>
         <message>
+            <source>Desktop Chat</source>
+            <translation>桌面聊天</translation>
+        </message>
+        <message>
             <source>New chat</source>
             <translation>新对话</translation>
+        </message>
+        <message>
+            <source>&lt;p&gt;{model} runs on the engine “{name}”: what you type is sent there.&lt;/p&gt;</source>
+            <translation>&lt;p&gt;{model} 运行在引擎“{name}”上：你输入的内容会发送到那里。&lt;/p&gt;</translation>
         </message>
         <message>
             <source>&lt;p&gt;{model} runs on this computer. Nothing you type leaves it.&lt;/p&gt;</source>
@@ -59,8 +215,16 @@
             <translation>正在搜索知识库“{name}”…</translation>
         </message>
         <message>
-            <source>{used} / {total} tokens</source>
-            <translation>{used} / {total} 词元</translation>
+            <source>Remote · {name}</source>
+            <translation>远程 · {name}</translation>
+        </message>
+        <message>
+            <source>{model} on the engine “{name}”: what you send here goes there.</source>
+            <translation>引擎“{name}”上的 {model}：你在这里发送的内容会发往那里。</translation>
+        </message>
+        <message>
+            <source>{model} · remote engine {name}</source>
+            <translation>{model} · 远程引擎 {name}</translation>
         </message>
         <message>
             <source>Drop oldest turns</source>
@@ -113,6 +277,18 @@
             <translation>来源：</translation>
         </message>
         <message>
+            <source>{claim} — not found in the sources</source>
+            <translation>{claim} — 在来源中未找到</translation>
+        </message>
+        <message>
+            <source>The answer states this, but none of the sources above says it. Check it.</source>
+            <translation>回答中给出了这一内容，但上面的来源都没有提到。请核实。</translation>
+        </message>
+        <message>
+            <source>From {source}, page {page}</source>
+            <translation>来自 {source}，第 {page} 页</translation>
+        </message>
+        <message>
             <source>From {source}</source>
             <translation>来自 {source}</translation>
         </message>
@@ -122,6 +298,17 @@
         <message>
             <source>Message the assistant — Enter to send, Shift+Enter for a new line</source>
             <translation>给助手发消息——按 Enter 发送，Shift+Enter 换行</translation>
+        </message>
+    </context>
+    <context>
+        <name>ContextMeter</name>
+        <message>
+            <source>≈ {used} / {total} tokens</source>
+            <translation>≈ {used} / {total} 词元</translation>
+        </message>
+        <message>
+            <source>{used} / {total} tokens</source>
+            <translation>{used} / {total} 词元</translation>
         </message>
     </context>
     <context>
@@ -205,6 +392,29 @@ Start one with New chat (Ctrl+N).</source>
         </message>
     </context>
     <context>
+        <name>CrashDialog</name>
+        <message>
+            <source>Something went wrong</source>
+            <translation>出了点问题</translation>
+        </message>
+        <message>
+            <source>Desktop Chat ran into an unexpected error. Your conversations are saved, including the answer being written. You can go on working.</source>
+            <translation>桌面聊天遇到了意外错误。你的对话已保存，包括正在生成的回答。你可以继续使用。</translation>
+        </message>
+        <message>
+            <source>If it happens again, please report it with the details below. The log is in {path}.</source>
+            <translation>如果再次发生，请附上下面的详细信息报告问题。日志位于 {path}。</translation>
+        </message>
+        <message>
+            <source>Copy details</source>
+            <translation>复制详细信息</translation>
+        </message>
+        <message>
+            <source>Continue</source>
+            <translation>继续</translation>
+        </message>
+    </context>
+    <context>
         <name>DesktopChat</name>
         <message>
             <source>Desktop Chat</source>
@@ -229,6 +439,14 @@ Start one with New chat (Ctrl+N).</source>
         <message>
             <source>The demo could not be set up: {error}</source>
             <translation>无法准备演示：{error}</translation>
+        </message>
+        <message>
+            <source>Leave kiosk view</source>
+            <translation>离开自助模式</translation>
+        </message>
+        <message>
+            <source>PIN:</source>
+            <translation>PIN：</translation>
         </message>
         <message>
             <source>Open a conversation to export it.</source>
@@ -273,6 +491,35 @@ Start one with New chat (Ctrl+N).</source>
         <message>
             <source>All your data was deleted.</source>
             <translation>你的所有数据已删除。</translation>
+        </message>
+        <message numerus="yes">
+            <source>Serving %n API request(s); your own questions wait their turn.</source>
+            <translation>
+                <numerusform>正在处理 %n 个 API 请求；您的提问会排队等候。</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Waiting for the server's requests…</source>
+            <translation>正在等待服务器的请求完成…</translation>
+        </message>
+        <message>
+            <source>The API server is not running: {error}</source>
+            <translation>API 服务器未运行：{error}</translation>
+        </message>
+        <message>
+            <source>The API is reachable from other machines (it listens on {address}); requests need the API key.</source>
+            <translation>其他计算机可以访问 API（监听 {address}）；请求需要 API 密钥。</translation>
+        </message>
+    </context>
+    <context>
+        <name>DesktopShell</name>
+        <message>
+            <source>{names} cannot be opened here: the app opens .gguf models and conversations exported as .json.</source>
+            <translation>无法在此打开 {names}：本应用只能打开 .gguf 模型和导出为 .json 的对话。</translation>
+        </message>
+        <message>
+            <source>Desktop Chat closed unexpectedly last time. Your conversations were saved as they were then. The crash report is in {path}.</source>
+            <translation>桌面聊天上次意外关闭。你的对话已按当时的状态保存。崩溃报告位于 {path}。</translation>
         </message>
     </context>
     <context>
@@ -510,6 +757,145 @@ Start one with New chat (Ctrl+N).</source>
         </message>
     </context>
     <context>
+        <name>EnginesPage</name>
+        <message>
+            <source>Chat through a server you run elsewhere (llama.cpp's llama-server, vLLM, Ollama, LM Studio) or a cloud provider's OpenAI-compatible API. Your messages go to that server only in chats where you pick one of its models; the chat then shows a “Remote” badge.</source>
+            <translation>通过你在别处运行的服务器（llama.cpp 的 llama-server、vLLM、Ollama、LM Studio）或云服务商的 OpenAI 兼容 API 聊天。只有在你选择了该服务器上某个模型的对话中，消息才会发往那里；这时对话会显示“远程”标记。</translation>
+        </message>
+        <message>
+            <source>Add endpoint</source>
+            <translation>添加端点</translation>
+        </message>
+        <message>
+            <source>Remove</source>
+            <translation>移除</translation>
+        </message>
+        <message>
+            <source>e.g. lab server</source>
+            <translation>例如 实验室服务器</translation>
+        </message>
+        <message>
+            <source>llama.cpp llama-server</source>
+            <translation>llama.cpp llama-server</translation>
+        </message>
+        <message>
+            <source>Ollama (/v1)</source>
+            <translation>Ollama（/v1）</translation>
+        </message>
+        <message>
+            <source>OpenAI-compatible cloud API</source>
+            <translation>OpenAI 兼容的云 API</translation>
+        </message>
+        <message>
+            <source>none</source>
+            <translation>无</translation>
+        </message>
+        <message>
+            <source>in the system keyring</source>
+            <translation>存入系统密钥环</translation>
+        </message>
+        <message>
+            <source>for this session only</source>
+            <translation>仅限本次会话</translation>
+        </message>
+        <message>
+            <source>From the server</source>
+            <translation>由服务器提供</translation>
+        </message>
+        <message>
+            <source>Default</source>
+            <translation>默认</translation>
+        </message>
+        <message>
+            <source>Name</source>
+            <translation>名称</translation>
+        </message>
+        <message>
+            <source>Engine</source>
+            <translation>引擎</translation>
+        </message>
+        <message>
+            <source>Base URL</source>
+            <translation>基础 URL</translation>
+        </message>
+        <message>
+            <source>API key</source>
+            <translation>API 密钥</translation>
+        </message>
+        <message>
+            <source>Keep the key</source>
+            <translation>密钥保存方式</translation>
+        </message>
+        <message>
+            <source>Context size</source>
+            <translation>上下文大小</translation>
+        </message>
+        <message>
+            <source>Stall timeout</source>
+            <translation>停滞超时</translation>
+        </message>
+        <message>
+            <source>No system keyring works on this computer, so keys are kept for this session only and asked again after a restart.</source>
+            <translation>这台计算机上没有可用的系统密钥环，因此密钥只保留到本次会话结束，重启后需要重新输入。</translation>
+        </message>
+        <message>
+            <source>Save</source>
+            <translation>保存</translation>
+        </message>
+        <message>
+            <source>Test connection</source>
+            <translation>测试连接</translation>
+        </message>
+        <message>
+            <source>Models on this server</source>
+            <translation>此服务器上的模型</translation>
+        </message>
+        <message>
+            <source>Use in chat</source>
+            <translation>在聊天中使用</translation>
+        </message>
+        <message>
+            <source>Talk to the chosen model in the open chat and in new chats</source>
+            <translation>在当前对话和新对话中使用所选模型</translation>
+        </message>
+        <message>
+            <source>For every remote engine</source>
+            <translation>适用于所有远程引擎</translation>
+        </message>
+        <message>
+            <source>{n} tokens of context</source>
+            <translation>{n} 个词元的上下文</translation>
+        </message>
+        <message>
+            <source>The endpoints could not be saved: {error}</source>
+            <translation>无法保存端点：{error}</translation>
+        </message>
+        <message>
+            <source>Saved. The key is kept for this session only: no keyring works here.</source>
+            <translation>已保存。此处没有可用的密钥环，密钥仅保留到本次会话结束。</translation>
+        </message>
+        <message>
+            <source>Saved.</source>
+            <translation>已保存。</translation>
+        </message>
+        <message>
+            <source>Connecting to {url}…</source>
+            <translation>正在连接 {url}…</translation>
+        </message>
+        <message>
+            <source>Connected: {n} model(s).</source>
+            <translation>已连接：{n} 个模型。</translation>
+        </message>
+        <message>
+            <source>The server's context size is {n} tokens.</source>
+            <translation>服务器的上下文大小为 {n} 个词元。</translation>
+        </message>
+        <message>
+            <source>The server does not say its context size; {n} tokens are assumed (set it above if you know it).</source>
+            <translation>服务器未说明其上下文大小；按 {n} 个词元计算（如果你知道实际值，请在上方设置）。</translation>
+        </message>
+    </context>
+    <context>
         <name>FieldForm</name>
         <message>
             <source>set for this model</source>
@@ -556,6 +942,21 @@ Start one with New chat (Ctrl+N).</source>
         </message>
     </context>
     <context>
+        <name>InlineEditor</name>
+        <message>
+            <source>Edit your message</source>
+            <translation>编辑你的消息</translation>
+        </message>
+        <message>
+            <source>Send</source>
+            <translation>发送</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>取消</translation>
+        </message>
+    </context>
+    <context>
         <name>JobActions</name>
         <message>
             <source>Pause</source>
@@ -576,6 +977,33 @@ Start one with New chat (Ctrl+N).</source>
         <message>
             <source>Remove</source>
             <translation>移除</translation>
+        </message>
+    </context>
+    <context>
+        <name>JsonCard</name>
+        <message>
+            <source>Sentiment</source>
+            <translation>情绪</translation>
+        </message>
+        <message>
+            <source>Confidence</source>
+            <translation>置信度</translation>
+        </message>
+        <message>
+            <source>Summary</source>
+            <translation>摘要</translation>
+        </message>
+        <message>
+            <source>Positive</source>
+            <translation>正面</translation>
+        </message>
+        <message>
+            <source>Neutral</source>
+            <translation>中性</translation>
+        </message>
+        <message>
+            <source>Negative</source>
+            <translation>负面</translation>
         </message>
     </context>
     <context>
@@ -688,8 +1116,8 @@ Start one with New chat (Ctrl+N).</source>
             <translation>文档 ({pattern})</translation>
         </message>
         <message>
-            <source>No knowledge bases yet. Create one from a folder of documents (Markdown, text, CSV, HTML or PDF).</source>
-            <translation>还没有知识库。可以从一个文档文件夹（Markdown、文本、CSV、HTML 或 PDF）创建。</translation>
+            <source>No knowledge bases yet. Create one from a folder of documents (PDF, Word, HTML, Markdown, text or CSV).</source>
+            <translation>还没有知识库。可以从一个文档文件夹（PDF、Word、HTML、Markdown、文本或 CSV）创建。</translation>
         </message>
         <message>
             <source>“{name}” is empty: add files, or re-index if its files have changed.</source>
@@ -766,6 +1194,10 @@ Start one with New chat (Ctrl+N).</source>
         <message>
             <source>score</source>
             <translation>得分</translation>
+        </message>
+        <message>
+            <source>page {n}</source>
+            <translation>第 {n} 页</translation>
         </message>
         <message>
             <source>Name</source>
@@ -1000,6 +1432,14 @@ Start one with New chat (Ctrl+N).</source>
             <source>Kiosk view</source>
             <translation>展台模式</translation>
         </message>
+        <message>
+            <source>&amp;Help</source>
+            <translation>帮助(&amp;H)</translation>
+        </message>
+        <message>
+            <source>About Desktop Chat</source>
+            <translation>关于桌面聊天</translation>
+        </message>
     </context>
     <context>
         <name>MessageActions</name>
@@ -1056,10 +1496,6 @@ Start one with New chat (Ctrl+N).</source>
             <translation>要删除这条消息以及此分支中它之后的所有内容吗？</translation>
         </message>
         <message>
-            <source>Edit your message</source>
-            <translation>编辑你的消息</translation>
-        </message>
-        <message>
             <source>Message:</source>
             <translation>消息：</translation>
         </message>
@@ -1082,12 +1518,32 @@ Open it only if you trust where it points.</source>
 
 只有在你信任它指向的位置时才打开。</translation>
         </message>
+        <message>
+            <source>Copy this code</source>
+            <translation>复制这段代码</translation>
+        </message>
+        <message>
+            <source>Show this source</source>
+            <translation>显示此来源</translation>
+        </message>
     </context>
     <context>
         <name>MessageView</name>
         <message>
             <source>Copy</source>
             <translation>复制</translation>
+        </message>
+        <message>
+            <source>Copy the message as Markdown</source>
+            <translation>以 Markdown 复制此消息</translation>
+        </message>
+        <message>
+            <source>Copy as Markdown</source>
+            <translation>复制为 Markdown</translation>
+        </message>
+        <message>
+            <source>Copy as plain text</source>
+            <translation>复制为纯文本</translation>
         </message>
         <message>
             <source>You</source>
@@ -1100,6 +1556,10 @@ Open it only if you trust where it points.</source>
         <message>
             <source>System</source>
             <translation>系统</translation>
+        </message>
+        <message>
+            <source>Copied</source>
+            <translation>已复制</translation>
         </message>
         <message>
             <source>Show all ({count} more characters)</source>
@@ -1201,6 +1661,29 @@ Open it only if you trust where it points.</source>
         </message>
     </context>
     <context>
+        <name>ModelPicker</name>
+        <message>
+            <source>Model</source>
+            <translation>模型</translation>
+        </message>
+        <message>
+            <source>The model this chat talks to</source>
+            <translation>此对话使用的模型</translation>
+        </message>
+        <message>
+            <source>{name} (remote)</source>
+            <translation>{name}（远程）</translation>
+        </message>
+        <message>
+            <source>No model</source>
+            <translation>无模型</translation>
+        </message>
+        <message>
+            <source>Loading {name}… {seconds} s</source>
+            <translation>正在加载 {name}… {seconds} 秒</translation>
+        </message>
+    </context>
+    <context>
         <name>ModelsPane</name>
         <message>
             <source>Models</source>
@@ -1290,6 +1773,10 @@ Open it only if you trust where it points.</source>
         <message>
             <source>Recount sizes</source>
             <translation>重新统计大小</translation>
+        </message>
+        <message>
+            <source>Show the welcome again</source>
+            <translation>再次显示欢迎页</translation>
         </message>
         <message>
             <source>Delete all my data…</source>
@@ -1430,6 +1917,18 @@ Open it only if you trust where it points.</source>
     <context>
         <name>SearchDialog</name>
         <message>
+            <source>Today {time}</source>
+            <translation>今天 {time}</translation>
+        </message>
+        <message>
+            <source>Yesterday {time}</source>
+            <translation>昨天 {time}</translation>
+        </message>
+        <message>
+            <source>d MMM yyyy</source>
+            <translation>yyyy年M月d日</translation>
+        </message>
+        <message>
             <source>Search chats</source>
             <translation>搜索对话</translation>
         </message>
@@ -1486,6 +1985,83 @@ Open it only if you trust where it points.</source>
         </message>
     </context>
     <context>
+        <name>ServerPage</name>
+        <message>
+            <source>Other programs (editors, scripts, tools that speak the OpenAI API) can use the loaded model through this server. It shares the model with this window: their requests and your questions take turns.</source>
+            <translation>其他程序（编辑器、脚本、支持 OpenAI API 的工具）可以通过此服务器使用已加载的模型。它与本窗口共用模型：它们的请求和您的提问轮流进行。</translation>
+        </message>
+        <message>
+            <source>Copy base URL</source>
+            <translation>复制基础 URL</translation>
+        </message>
+        <message>
+            <source>Generate</source>
+            <translation>生成</translation>
+        </message>
+        <message>
+            <source>Copy</source>
+            <translation>复制</translation>
+        </message>
+        <message>
+            <source>One web origin per line, e.g. http://localhost:3000</source>
+            <translation>每行一个网页来源，例如 http://localhost:3000</translation>
+        </message>
+        <message>
+            <source>Recent requests</source>
+            <translation>最近的请求</translation>
+        </message>
+        <message>
+            <source>Time</source>
+            <translation>时间</translation>
+        </message>
+        <message>
+            <source>Endpoint</source>
+            <translation>端点</translation>
+        </message>
+        <message>
+            <source>Status</source>
+            <translation>状态</translation>
+        </message>
+        <message>
+            <source>Outcome</source>
+            <translation>结果</translation>
+        </message>
+        <message>
+            <source>Tokens</source>
+            <translation>词元</translation>
+        </message>
+        <message>
+            <source>Tokens/s</source>
+            <translation>词元/秒</translation>
+        </message>
+        <message>
+            <source>Refresh</source>
+            <translation>刷新</translation>
+        </message>
+        <message>
+            <source>Not running: {error}</source>
+            <translation>未运行：{error}</translation>
+        </message>
+        <message>
+            <source>Running at {url}</source>
+            <translation>运行于 {url}</translation>
+        </message>
+        <message>
+            <source>reachable from other machines with the API key</source>
+            <translation>其他计算机可凭 API 密钥访问</translation>
+        </message>
+        <message numerus="yes">
+            <source>serving %n request(s)</source>
+            <translation>
+                <numerusform>正在处理 %n 个请求</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Off. Turn it on below and press Apply.</source>
+            <translation>已关闭。在下方开启并点击“应用”。</translation>
+        </message>
+    </context>
+    <context>
         <name>SettingsPane</name>
         <message>
             <source>Settings</source>
@@ -1498,6 +2074,18 @@ Open it only if you trust where it points.</source>
         <message>
             <source>Keyboard shortcuts</source>
             <translation>键盘快捷键</translation>
+        </message>
+        <message>
+            <source>Engines</source>
+            <translation>引擎</translation>
+        </message>
+        <message>
+            <source>Tools</source>
+            <translation>工具</translation>
+        </message>
+        <message>
+            <source>Server</source>
+            <translation>服务器</translation>
         </message>
         <message>
             <source>Privacy and data</source>
@@ -1518,6 +2106,10 @@ Open it only if you trust where it points.</source>
         <message>
             <source>Nothing has changed.</source>
             <translation>没有任何更改。</translation>
+        </message>
+        <message>
+            <source>Restart now</source>
+            <translation>立即重启</translation>
         </message>
         <message>
             <source>Delete all my data</source>
@@ -1664,6 +2256,46 @@ Type {word} to confirm.</source>
             <translation>q4_0</translation>
         </message>
         <message>
+            <source>Speculative decoding</source>
+            <translation>推测解码</translation>
+        </message>
+        <message>
+            <source>Guess several tokens ahead from the prompt and check them in one step; it can be faster when the answer copies the prompt (grounded answers, corrections, translations). Auto leaves it off: on a 2-core test machine it measured slower. 'Draft model' needs a smaller model of the same family below.</source>
+            <translation>根据提示预先猜测几个词元并一步验证；当回答照搬提示内容时（基于资料的回答、纠错、翻译）可能更快。“自动”保持关闭：在一台双核测试机上它测得更慢。“草稿模型”需要在下方指定同一系列中较小的模型。</translation>
+        </message>
+        <message>
+            <source>prompt_lookup</source>
+            <translation>提示词查找</translation>
+        </message>
+        <message>
+            <source>draft_model</source>
+            <translation>草稿模型</translation>
+        </message>
+        <message>
+            <source>off</source>
+            <translation>关闭</translation>
+        </message>
+        <message>
+            <source>Draft model</source>
+            <translation>草稿模型</translation>
+        </message>
+        <message>
+            <source>Path of a smaller GGUF of the same family, used when speculative decoding is 'draft model'. Empty = none.</source>
+            <translation>同一系列中较小的 GGUF 模型的路径，在推测解码设为“草稿模型”时使用。留空 = 不使用。</translation>
+        </message>
+        <message>
+            <source>Saved chat states</source>
+            <translation>已保存的对话状态</translation>
+        </message>
+        <message>
+            <source>Memory kept for the model states of recent chats, so going back to one does not re-read its history. 0 = keep none.</source>
+            <translation>为最近对话的模型状态保留的内存，这样回到某个对话时无需重新读取其历史。0 = 不保留。</translation>
+        </message>
+        <message>
+            <source>MB</source>
+            <translation>MB</translation>
+        </message>
+        <message>
             <source>Temperature</source>
             <translation>温度</translation>
         </message>
@@ -1752,6 +2384,126 @@ Type {word} to confirm.</source>
             <translation>消息以何种格式交给模型。“自动”使用模型文件中的模板，没有模板时按模型架构选择。</translation>
         </message>
         <message>
+            <source>Kiosk idle reset</source>
+            <translation>自助模式空闲重置</translation>
+        </message>
+        <message>
+            <source>In kiosk view, start a fresh conversation after this many idle minutes (0: never).</source>
+            <translation>在自助模式下，空闲这么多分钟后开始新的对话（0：从不）。</translation>
+        </message>
+        <message>
+            <source>min</source>
+            <translation>分钟</translation>
+        </message>
+        <message>
+            <source>Kiosk PIN</source>
+            <translation>自助模式 PIN</translation>
+        </message>
+        <message>
+            <source>Asked before kiosk view can be left (F11). Empty: not asked.</source>
+            <translation>离开自助模式（F11）前需要输入。留空：不询问。</translation>
+        </message>
+        <message>
+            <source>Serve an OpenAI-compatible API</source>
+            <translation>提供 OpenAI 兼容 API</translation>
+        </message>
+        <message>
+            <source>Let other programs on this computer use the loaded model through an OpenAI-compatible HTTP API.</source>
+            <translation>让本机上的其他程序通过 OpenAI 兼容的 HTTP API 使用已加载的模型。</translation>
+        </message>
+        <message>
+            <source>Listen address</source>
+            <translation>监听地址</translation>
+        </message>
+        <message>
+            <source>127.0.0.1 = this computer only. Any other address makes the API reachable from other machines and needs an API key.</source>
+            <translation>127.0.0.1 = 仅本机。任何其他地址都会让其他计算机访问到 API，并且需要 API 密钥。</translation>
+        </message>
+        <message>
+            <source>Port</source>
+            <translation>端口</translation>
+        </message>
+        <message>
+            <source>The TCP port of the API.</source>
+            <translation>API 的 TCP 端口。</translation>
+        </message>
+        <message>
+            <source>API key</source>
+            <translation>API 密钥</translation>
+        </message>
+        <message>
+            <source>Clients send it as 'Authorization: Bearer &lt;key&gt;'. Empty = no key (this computer only).</source>
+            <translation>客户端以“Authorization: Bearer &lt;密钥&gt;”发送。留空 = 无密钥（仅限本机）。</translation>
+        </message>
+        <message>
+            <source>Allowed web origins (CORS)</source>
+            <translation>允许的网页来源（CORS）</translation>
+        </message>
+        <message>
+            <source>Web pages allowed to call the API from a browser, e.g. http://localhost:3000. Empty = none.</source>
+            <translation>允许在浏览器中调用 API 的网页，例如 http://localhost:3000。留空 = 不允许。</translation>
+        </message>
+        <message>
+            <source>Request queue</source>
+            <translation>请求队列</translation>
+        </message>
+        <message>
+            <source>Server requests waiting for or using the model at once; more are refused with 429.</source>
+            <translation>同时等待或正在使用模型的服务器请求数；超出的请求以 429 拒绝。</translation>
+        </message>
+        <message>
+            <source>requests</source>
+            <translation>个请求</translation>
+        </message>
+        <message>
+            <source>Largest request</source>
+            <translation>最大请求</translation>
+        </message>
+        <message>
+            <source>Bigger request bodies are refused with 413.</source>
+            <translation>更大的请求体会以 413 拒绝。</translation>
+        </message>
+        <message>
+            <source>KB</source>
+            <translation>KB</translation>
+        </message>
+        <message>
+            <source>Log message text</source>
+            <translation>记录消息文本</translation>
+        </message>
+        <message>
+            <source>Write the messages and answers of each request to the request log. Off = only sizes and timings.</source>
+            <translation>把每个请求的消息和回答写入请求日志。关闭 = 只记录大小和耗时。</translation>
+        </message>
+        <message>
+            <source>Connect timeout</source>
+            <translation>连接超时</translation>
+        </message>
+        <message>
+            <source>How long to wait for a remote engine to accept the connection.</source>
+            <translation>等待远程引擎接受连接的最长时间。</translation>
+        </message>
+        <message>
+            <source>s</source>
+            <translation>秒</translation>
+        </message>
+        <message>
+            <source>Stall timeout</source>
+            <translation>停滞超时</translation>
+        </message>
+        <message>
+            <source>A remote answer that sends nothing for this long is stopped (what arrived is kept). An endpoint's own timeout wins.</source>
+            <translation>远程回答若这么久没有任何内容就会被停止（已收到的内容会保留）。端点自己的超时设置优先。</translation>
+        </message>
+        <message>
+            <source>Remote context size</source>
+            <translation>远程上下文大小</translation>
+        </message>
+        <message>
+            <source>The context size assumed for a remote model when its server does not say it and the endpoint sets none.</source>
+            <translation>当服务器未说明且端点未设置时，为远程模型假定的上下文大小。</translation>
+        </message>
+        <message>
             <source>auto</source>
             <translation>自动</translation>
         </message>
@@ -1806,6 +2558,18 @@ Type {word} to confirm.</source>
         <message>
             <source>A Jinja chat template, used when the chat format is 'custom'.</source>
             <translation>Jinja 聊天模板，在聊天格式为“自定义”时使用。</translation>
+        </message>
+        <message>
+            <source>Thinking</source>
+            <translation>思考</translation>
+        </message>
+        <message>
+            <source>For models that think before they answer (Qwen3, DeepSeek-R1, gpt-oss): auto leaves it to the model, on and off switch it where the model's template allows.</source>
+            <translation>适用于回答前会先思考的模型（Qwen3、DeepSeek-R1、gpt-oss）：自动表示由模型决定；开启和关闭会在模型模板支持时切换思考。</translation>
+        </message>
+        <message>
+            <source>on</source>
+            <translation>开启</translation>
         </message>
         <message>
             <source>Theme</source>
@@ -1991,10 +2755,265 @@ Type {word} to confirm.</source>
         </message>
     </context>
     <context>
+        <name>ThinkingBlock</name>
+        <message>
+            <source>Thinking… {n} s</source>
+            <translation>思考中… {n} 秒</translation>
+        </message>
+        <message>
+            <source>Thought for {n} s</source>
+            <translation>已思考 {n} 秒</translation>
+        </message>
+        <message>
+            <source>Thoughts</source>
+            <translation>思考过程</translation>
+        </message>
+        <message>
+            <source>Hide the model's reasoning</source>
+            <translation>隐藏模型的思考过程</translation>
+        </message>
+        <message>
+            <source>Show what the model thought before answering</source>
+            <translation>查看模型回答前的思考过程</translation>
+        </message>
+    </context>
+    <context>
+        <name>ToolApproval</name>
+        <message>
+            <source>The model wants to run the tool {0} on {1}.</source>
+            <translation>模型想在 {1} 上运行工具 {0}。</translation>
+        </message>
+        <message>
+            <source>The model wants to run the tool {0}.</source>
+            <translation>模型想运行工具 {0}。</translation>
+        </message>
+        <message>
+            <source>With: {0}</source>
+            <translation>参数：{0}</translation>
+        </message>
+        <message>
+            <source>Allow once</source>
+            <translation>允许一次</translation>
+        </message>
+        <message>
+            <source>Always for this tool</source>
+            <translation>始终允许此工具</translation>
+        </message>
+        <message>
+            <source>Deny</source>
+            <translation>拒绝</translation>
+        </message>
+    </context>
+    <context>
+        <name>ToolCard</name>
+        <message>
+            <source>Arguments: {0}</source>
+            <translation>参数：{0}</translation>
+        </message>
+        <message>
+            <source>Used {0} · {1:.1f} s</source>
+            <translation>已使用 {0} · {1:.1f} 秒</translation>
+        </message>
+        <message>
+            <source>{0} failed · {1:.1f} s</source>
+            <translation>{0} 失败 · {1:.1f} 秒</translation>
+        </message>
+        <message>
+            <source>{0} timed out · {1:.1f} s</source>
+            <translation>{0} 超时 · {1:.1f} 秒</translation>
+        </message>
+        <message>
+            <source>{0} was not allowed</source>
+            <translation>{0} 未获允许</translation>
+        </message>
+        <message>
+            <source>{0} was stopped</source>
+            <translation>{0} 已停止</translation>
+        </message>
+        <message>
+            <source>Hide the call</source>
+            <translation>隐藏此次调用</translation>
+        </message>
+        <message>
+            <source>Show the arguments and the result</source>
+            <translation>显示参数和结果</translation>
+        </message>
+    </context>
+    <context>
+        <name>ToolsPage</name>
+        <message>
+            <source>Tools let the model look things up or act during an answer. Every call asks you first (Allow once, Always for this tool, or Deny). Nothing reaches the network unless you add an MCP server that does.</source>
+            <translation>工具让模型在回答时查询信息或执行操作。每次调用都会先征求你的同意（允许一次、始终允许此工具或拒绝）。除非你添加了会联网的 MCP 服务器，否则不会有任何内容发送到网络。</translation>
+        </message>
+        <message>
+            <source>Built-in tools (local only)</source>
+            <translation>内置工具（仅在本机）</translation>
+        </message>
+        <message>
+            <source>Date and time</source>
+            <translation>日期和时间</translation>
+        </message>
+        <message>
+            <source>Calculator</source>
+            <translation>计算器</translation>
+        </message>
+        <message>
+            <source>Knowledge base search</source>
+            <translation>知识库搜索</translation>
+        </message>
+        <message>
+            <source>Tool calls per answer, at most</source>
+            <translation>每个回答最多调用工具次数</translation>
+        </message>
+        <message>
+            <source>MCP servers</source>
+            <translation>MCP 服务器</translation>
+        </message>
+        <message>
+            <source>Add server</source>
+            <translation>添加服务器</translation>
+        </message>
+        <message>
+            <source>Import mcp.json…</source>
+            <translation>导入 mcp.json…</translation>
+        </message>
+        <message>
+            <source>Remove</source>
+            <translation>移除</translation>
+        </message>
+        <message>
+            <source> s</source>
+            <translation> 秒</translation>
+        </message>
+        <message>
+            <source>Name</source>
+            <translation>名称</translation>
+        </message>
+        <message>
+            <source>Command (stdio)</source>
+            <translation>命令（stdio）</translation>
+        </message>
+        <message>
+            <source>or URL (Streamable HTTP)</source>
+            <translation>或 URL（Streamable HTTP）</translation>
+        </message>
+        <message>
+            <source>Timeout per call</source>
+            <translation>每次调用超时</translation>
+        </message>
+        <message>
+            <source>Save server</source>
+            <translation>保存服务器</translation>
+        </message>
+        <message>
+            <source>Start and list tools</source>
+            <translation>启动并列出工具</translation>
+        </message>
+        <message>
+            <source>The tools could not be saved: {0}</source>
+            <translation>无法保存工具设置：{0}</translation>
+        </message>
+        <message>
+            <source>Give the server a name and a command or a URL.</source>
+            <translation>请为服务器填写名称，以及命令或 URL。</translation>
+        </message>
+        <message>
+            <source>The command has an unclosed quote.</source>
+            <translation>命令中有未闭合的引号。</translation>
+        </message>
+        <message>
+            <source>Saved.</source>
+            <translation>已保存。</translation>
+        </message>
+        <message>
+            <source>Import mcp.json</source>
+            <translation>导入 mcp.json</translation>
+        </message>
+        <message>
+            <source>JSON files (*.json)</source>
+            <translation>JSON 文件 (*.json)</translation>
+        </message>
+        <message>
+            <source>{0} could not be read: {1}</source>
+            <translation>无法读取 {0}：{1}</translation>
+        </message>
+        <message>
+            <source>Imported: {0}</source>
+            <translation>已导入：{0}</translation>
+        </message>
+        <message>
+            <source>Starting {0}…</source>
+            <translation>正在启动 {0}…</translation>
+        </message>
+        <message>
+            <source>{0} tools; the ticked ones are offered to the model.</source>
+            <translation>共 {0} 个工具；勾选的工具会提供给模型。</translation>
+        </message>
+    </context>
+    <context>
         <name>Transcript</name>
         <message>
             <source>Show earlier messages</source>
             <translation>显示更早的消息</translation>
+        </message>
+        <message>
+            <source>Reading sources… {seconds} s</source>
+            <translation>正在读取来源… {seconds} 秒</translation>
+        </message>
+        <message>
+            <source>Waiting for the first token… {seconds} s</source>
+            <translation>正在等待第一个词元… {seconds} 秒</translation>
+        </message>
+    </context>
+    <context>
+        <name>WelcomeDialog</name>
+        <message>
+            <source>Welcome to Desktop Chat</source>
+            <translation>欢迎使用桌面聊天</translation>
+        </message>
+        <message>
+            <source>Everything stays on this computer: your conversations, your models and your documents. It works without the internet; only downloading a model goes online.</source>
+            <translation>所有内容都留在这台电脑上：你的对话、模型和文档。无需联网即可使用；只有下载模型时才会联网。</translation>
+        </message>
+        <message>
+            <source>Start chatting</source>
+            <translation>开始聊天</translation>
+        </message>
+        <message>
+            <source>Chat now with the model that comes with the app ({name}).</source>
+            <translation>现在就用应用自带的模型（{name}）聊天。</translation>
+        </message>
+        <message>
+            <source>Chat now with the model you pick in Models.</source>
+            <translation>用你在“模型”中选择的模型开始聊天。</translation>
+        </message>
+        <message>
+            <source>Get a better model</source>
+            <translation>获取更好的模型</translation>
+        </message>
+        <message>
+            <source>Recommended for this computer: {name}, a {size:.1f} GB download that fits in its free memory.</source>
+            <translation>推荐给这台电脑：{name}，需下载 {size:.1f} GB，可以放入空闲内存。</translation>
+        </message>
+        <message>
+            <source>Import a GGUF model</source>
+            <translation>导入 GGUF 模型</translation>
+        </message>
+        <message>
+            <source>Use a .gguf model file you already have.</source>
+            <translation>使用你已有的 .gguf 模型文件。</translation>
+        </message>
+        <message>
+            <source>Try the customer-service demo</source>
+            <translation>试用客服演示</translation>
+        </message>
+        <message>
+            <source>A shop assistant that answers from a sample knowledge base.</source>
+            <translation>一个根据示例知识库回答问题的店铺客服。</translation>
+        </message>
+        <message>
+            <source>You can show this again from Settings › Privacy and data.</source>
+            <translation>你可以在“设置 › 隐私与数据”中再次显示此页。</translation>
         </message>
     </context>
     <context>
@@ -2006,6 +3025,10 @@ Type {word} to confirm.</source>
         <message>
             <source>[Image: {name}]</source>
             <translation>[图片：{name}]</translation>
+        </message>
+        <message>
+            <source>Copy</source>
+            <translation>复制</translation>
         </message>
     </context>
     <context>
@@ -2041,6 +3064,18 @@ Type {word} to confirm.</source>
         <message>
             <source>q4_0 (a quarter of the memory)</source>
             <translation>q4_0（四分之一内存）</translation>
+        </message>
+        <message>
+            <source>Prompt lookup</source>
+            <translation>提示查找</translation>
+        </message>
+        <message>
+            <source>Draft model</source>
+            <translation>草稿模型</translation>
+        </message>
+        <message>
+            <source>Off</source>
+            <translation>关闭</translation>
         </message>
         <message>
             <source>Context length</source>
@@ -2143,6 +3178,42 @@ Type {word} to confirm.</source>
             <translation>q4_0</translation>
         </message>
         <message>
+            <source>Speculative decoding</source>
+            <translation>推测解码</translation>
+        </message>
+        <message>
+            <source>Guess several tokens ahead from the prompt and check them in one step; it can be faster when the answer copies the prompt (grounded answers, corrections, translations). Auto leaves it off: on a 2-core test machine it measured slower. 'Draft model' needs a smaller model of the same family below.</source>
+            <translation>根据提示预先猜测几个词元并一步验证；当回答照搬提示内容时（基于资料的回答、纠错、翻译）可能更快。“自动”保持关闭：在一台双核测试机上它测得更慢。“草稿模型”需要在下方指定同一系列中较小的模型。</translation>
+        </message>
+        <message>
+            <source>prompt_lookup</source>
+            <translation>提示词查找</translation>
+        </message>
+        <message>
+            <source>draft_model</source>
+            <translation>草稿模型</translation>
+        </message>
+        <message>
+            <source>off</source>
+            <translation>关闭</translation>
+        </message>
+        <message>
+            <source>Path of a smaller GGUF of the same family, used when speculative decoding is 'draft model'. Empty = none.</source>
+            <translation>同一系列中较小的 GGUF 模型的路径，在推测解码设为“草稿模型”时使用。留空 = 不使用。</translation>
+        </message>
+        <message>
+            <source>Saved chat states</source>
+            <translation>已保存的对话状态</translation>
+        </message>
+        <message>
+            <source>Memory kept for the model states of recent chats, so going back to one does not re-read its history. 0 = keep none.</source>
+            <translation>为最近对话的模型状态保留的内存，这样回到某个对话时无需重新读取其历史。0 = 不保留。</translation>
+        </message>
+        <message>
+            <source>MB</source>
+            <translation>MB</translation>
+        </message>
+        <message>
             <source>Temperature</source>
             <translation>温度</translation>
         </message>
@@ -2231,6 +3302,106 @@ Type {word} to confirm.</source>
             <translation>消息以何种格式交给模型。“自动”使用模型文件中的模板，没有模板时按模型架构选择。</translation>
         </message>
         <message>
+            <source>Serve an OpenAI-compatible API</source>
+            <translation>提供 OpenAI 兼容 API</translation>
+        </message>
+        <message>
+            <source>Let other programs on this computer use the loaded model through an OpenAI-compatible HTTP API.</source>
+            <translation>让本机上的其他程序通过 OpenAI 兼容的 HTTP API 使用已加载的模型。</translation>
+        </message>
+        <message>
+            <source>Listen address</source>
+            <translation>监听地址</translation>
+        </message>
+        <message>
+            <source>127.0.0.1 = this computer only. Any other address makes the API reachable from other machines and needs an API key.</source>
+            <translation>127.0.0.1 = 仅本机。任何其他地址都会让其他计算机访问到 API，并且需要 API 密钥。</translation>
+        </message>
+        <message>
+            <source>Port</source>
+            <translation>端口</translation>
+        </message>
+        <message>
+            <source>The TCP port of the API.</source>
+            <translation>API 的 TCP 端口。</translation>
+        </message>
+        <message>
+            <source>API key</source>
+            <translation>API 密钥</translation>
+        </message>
+        <message>
+            <source>Clients send it as 'Authorization: Bearer &lt;key&gt;'. Empty = no key (this computer only).</source>
+            <translation>客户端以“Authorization: Bearer &lt;密钥&gt;”发送。留空 = 无密钥（仅限本机）。</translation>
+        </message>
+        <message>
+            <source>Allowed web origins (CORS)</source>
+            <translation>允许的网页来源（CORS）</translation>
+        </message>
+        <message>
+            <source>Web pages allowed to call the API from a browser, e.g. http://localhost:3000. Empty = none.</source>
+            <translation>允许在浏览器中调用 API 的网页，例如 http://localhost:3000。留空 = 不允许。</translation>
+        </message>
+        <message>
+            <source>Request queue</source>
+            <translation>请求队列</translation>
+        </message>
+        <message>
+            <source>Server requests waiting for or using the model at once; more are refused with 429.</source>
+            <translation>同时等待或正在使用模型的服务器请求数；超出的请求以 429 拒绝。</translation>
+        </message>
+        <message>
+            <source>requests</source>
+            <translation>个请求</translation>
+        </message>
+        <message>
+            <source>Largest request</source>
+            <translation>最大请求</translation>
+        </message>
+        <message>
+            <source>Bigger request bodies are refused with 413.</source>
+            <translation>更大的请求体会以 413 拒绝。</translation>
+        </message>
+        <message>
+            <source>KB</source>
+            <translation>KB</translation>
+        </message>
+        <message>
+            <source>Log message text</source>
+            <translation>记录消息文本</translation>
+        </message>
+        <message>
+            <source>Write the messages and answers of each request to the request log. Off = only sizes and timings.</source>
+            <translation>把每个请求的消息和回答写入请求日志。关闭 = 只记录大小和耗时。</translation>
+        </message>
+        <message>
+            <source>Connect timeout</source>
+            <translation>连接超时</translation>
+        </message>
+        <message>
+            <source>How long to wait for a remote engine to accept the connection.</source>
+            <translation>等待远程引擎接受连接的最长时间。</translation>
+        </message>
+        <message>
+            <source>s</source>
+            <translation>秒</translation>
+        </message>
+        <message>
+            <source>Stall timeout</source>
+            <translation>停滞超时</translation>
+        </message>
+        <message>
+            <source>A remote answer that sends nothing for this long is stopped (what arrived is kept). An endpoint's own timeout wins.</source>
+            <translation>远程回答若这么久没有任何内容就会被停止（已收到的内容会保留）。端点自己的超时设置优先。</translation>
+        </message>
+        <message>
+            <source>Remote context size</source>
+            <translation>远程上下文大小</translation>
+        </message>
+        <message>
+            <source>The context size assumed for a remote model when its server does not say it and the endpoint sets none.</source>
+            <translation>当服务器未说明且端点未设置时，为远程模型假定的上下文大小。</translation>
+        </message>
+        <message>
             <source>auto</source>
             <translation>自动</translation>
         </message>
@@ -2287,6 +3458,18 @@ Type {word} to confirm.</source>
             <translation>Jinja 聊天模板，在聊天格式为“自定义”时使用。</translation>
         </message>
         <message>
+            <source>Thinking</source>
+            <translation>思考</translation>
+        </message>
+        <message>
+            <source>For models that think before they answer (Qwen3, DeepSeek-R1, gpt-oss): auto leaves it to the model, on and off switch it where the model's template allows.</source>
+            <translation>适用于回答前会先思考的模型（Qwen3、DeepSeek-R1、gpt-oss）：自动表示由模型决定；开启和关闭会在模型模板支持时切换思考。</translation>
+        </message>
+        <message>
+            <source>on</source>
+            <translation>开启</translation>
+        </message>
+        <message>
             <source>Theme</source>
             <translation>主题</translation>
         </message>
@@ -2329,6 +3512,26 @@ Type {word} to confirm.</source>
         <message>
             <source>px</source>
             <translation>px</translation>
+        </message>
+        <message>
+            <source>Kiosk idle reset</source>
+            <translation>自助模式空闲重置</translation>
+        </message>
+        <message>
+            <source>In kiosk view, start a fresh conversation after this many idle minutes (0: never).</source>
+            <translation>在自助模式下，空闲这么多分钟后开始新的对话（0：从不）。</translation>
+        </message>
+        <message>
+            <source>min</source>
+            <translation>分钟</translation>
+        </message>
+        <message>
+            <source>Kiosk PIN</source>
+            <translation>自助模式 PIN</translation>
+        </message>
+        <message>
+            <source>Asked before kiosk view can be left (F11). Empty: not asked.</source>
+            <translation>离开自助模式（F11）前需要输入。留空：不询问。</translation>
         </message>
         <message>
             <source>Language</source>
