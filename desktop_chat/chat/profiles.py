@@ -15,6 +15,8 @@ SCHEMA_VERSION = 1
 GENERATION_KEYS = frozenset(
     {"temperature", "top_p", "top_k", "min_p", "max_tokens", "repeat_penalty", "seed"}
 )
+LOGO_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp"})
+LOGO_MAX_BYTES = 10_000_000
 DEMO_KB_NAME = "shop-demo"  # desktop_chat.kb.library.DEMO_KB_NAME, not imported to stay light
 
 
@@ -37,11 +39,15 @@ class Profile:
     translations: dict[str, dict[str, Any]] = field(default_factory=dict)
     # A JSON Schema every answer must match (constrained generation); "" for free text.
     json_schema: str = ""
+    # Kiosk view's identity: the shop's name and logo (a copy in data_dir()/logos) for customers.
+    shop_name: str = ""
+    logo: str = ""
 
     def localized(self, lang: str) -> Profile:
         """This profile with name, greeting and suggestions in ``lang`` where it has them."""
         extra = self.translations.get(lang) or self.translations.get(lang.split("_")[0], {})
-        changes: dict[str, Any] = {k: extra[k] for k in ("name", "greeting") if k in extra}
+        keys = ("name", "greeting", "shop_name")
+        changes: dict[str, Any] = {k: extra[k] for k in keys if k in extra}
         if "suggestions" in extra:
             changes["suggestions"] = tuple(extra["suggestions"])
         return replace(self, **changes)
@@ -144,6 +150,38 @@ def profiles_file() -> Path:
     return paths.config_dir() / "profiles.json"
 
 
+def logos_dir() -> Path:
+    return paths.data_dir() / "logos"
+
+
+def import_logo(source: Path) -> str:
+    """Copy an image the user chose into the data folder; the copy's path, for ``logo``.
+
+    The profile keeps working when the original is moved or its USB stick is gone.
+    """
+    if source.suffix.lower() not in LOGO_SUFFIXES:
+        raise ProfileError(
+            f"{source.name} is not an image the logo can use; choose a PNG, JPEG, GIF, BMP "
+            "or WebP file."
+        )
+    try:
+        size = source.stat().st_size
+        if size > LOGO_MAX_BYTES:
+            raise ProfileError(
+                f"{source.name} is {size // 1_000_000} MB; a logo may be at most "
+                f"{LOGO_MAX_BYTES // 1_000_000} MB. Choose a smaller image."
+            )
+        data = source.read_bytes()
+        target = logos_dir() / f"{uuid.uuid4().hex[:12]}{source.suffix.lower()}"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fsutil.atomic_write_bytes(target, data)
+    except OSError as exc:
+        raise ProfileError(
+            f"The logo {source.name} could not be copied ({fsutil.os_error_reason(exc)})."
+        ) from None
+    return str(target)
+
+
 def _validate(profile: Profile) -> Profile:
     if not profile.name.strip():
         raise ProfileError("A profile needs a name.")
@@ -179,6 +217,8 @@ def _from_json(data: Any) -> Profile:
         suggestions=tuple(suggestions),
         translations=dict(data.get("translations", {})),
         json_schema=str(data.get("json_schema") or ""),
+        shop_name=str(data.get("shop_name") or ""),
+        logo=str(data.get("logo") or ""),
     )
     try:
         return _validate(profile)

@@ -280,7 +280,8 @@ class ChatPane(QWidget):
     def _show_welcome(self) -> None:
         profile = self.controller.profile
         if self._kiosk:  # the shop's name, never a chat's internal title
-            self.header.setText(profile.name if profile else self.tr("Desktop Chat"))
+            shop = (profile.shop_name or profile.name) if profile else ""
+            self.header.setText(shop or self.tr("Desktop Chat"))
         else:
             self.header.setText(self.controller.title() or self.tr("New chat"))
         if self.controller.branch:
@@ -293,7 +294,13 @@ class ChatPane(QWidget):
         if greeting:
             text = f"<h2>{html.escape(greeting)}</h2>"
         remote = self._remote
-        if remote is not None:
+        self.transcript.set_logo(profile.logo if self._kiosk and profile else "")
+        if self._kiosk:
+            # Customers see the shop: its logo, its name and its greeting; nothing internal.
+            shop = profile.shop_name if profile else ""
+            if shop:
+                text = f"<h1>{html.escape(shop)}</h1>" + text
+        elif remote is not None:
             text += self.tr(
                 "<p>{model} runs on the engine “{name}”: what you type is sent there.</p>"
             ).format(model=html.escape(remote.model), name=html.escape(remote.endpoint))
@@ -319,6 +326,7 @@ class ChatPane(QWidget):
         """
         self._kiosk = on
         self.status_label.setVisible(not on)
+        self.attachments.button.setVisible(not on)  # customers ask; they do not upload files
         self.header_row.set_kiosk(on)
         self.transcript.set_kiosk(on)
         self._place_sidebar()

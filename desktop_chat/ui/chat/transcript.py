@@ -5,8 +5,16 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QTextOption
-from PySide6.QtWidgets import QFrame, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtGui import QPixmap, QTextOption
+from PySide6.QtWidgets import (
+    QFrame,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop_chat.ui.chat.message_body import DocumentBody
 from desktop_chat.ui.chat.message_view import MessageView, RenderQueue
@@ -15,6 +23,7 @@ FLUSH_INTERVAL_MS = 40
 CENTRED = Qt.AlignmentFlag.AlignHCenter
 # Only the newest messages get widgets; older ones come in pages as the user scrolls up.
 PAGE_SIZE = 40
+LOGO_MAX_PX = 160
 
 
 class Transcript(QScrollArea):
@@ -42,6 +51,12 @@ class Transcript(QScrollArea):
         self._layout.addWidget(self._earlier, 0, Qt.AlignmentFlag.AlignHCenter)
         # The welcome text holds names (a model's file name, a profile's greeting): it is
         # shown on a document that loads nothing, whatever markup those names carry.
+        # Kiosk view's shop logo, above the welcome text.
+        self.logo = QLabel()
+        self.logo.setObjectName("kioskLogo")
+        self.logo.setAlignment(CENTRED)
+        self.logo.hide()
+        self._layout.addWidget(self.logo)
         self._placeholder = DocumentBody()
         self._placeholder.setObjectName("placeholder")
         centred = QTextOption(self._placeholder.document().defaultTextOption())
@@ -51,6 +66,7 @@ class Transcript(QScrollArea):
         self._layout.addStretch(1)
         self.setWidget(self._content)
         self.views: list[MessageView] = []
+        self._logo_path = ""
         self.theme = "light"
         self.max_width = 860
         self.render_queue = RenderQueue(self)
@@ -89,6 +105,23 @@ class Transcript(QScrollArea):
     def set_placeholder(self, html: str) -> None:
         self._placeholder.set_rich_text(html)
         self._placeholder.setVisible(bool(html) and not self.views)
+        self.logo.setVisible(not self.logo.pixmap().isNull() and not self.views)
+
+    def set_logo(self, path: str) -> None:
+        """The logo shown over a fresh conversation ("" or an unreadable image: none)."""
+        if path == self._logo_path:
+            return
+        self._logo_path = path
+        image = QPixmap(path) if path else QPixmap()
+        if not image.isNull():
+            image = image.scaled(
+                LOGO_MAX_PX,
+                LOGO_MAX_PX,
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+        self.logo.setPixmap(image)
+        self.logo.setVisible(not image.isNull() and not self.views)
 
     def set_has_earlier(self, has_earlier: bool) -> None:
         self._earlier.setVisible(has_earlier)
@@ -111,6 +144,7 @@ class Transcript(QScrollArea):
         self._layout.insertWidget(self._layout.count() - 1, view, 0, CENTRED)
         self.views.append(view)
         self._placeholder.hide()
+        self.logo.hide()
         self._stick_to_bottom = True
         return view
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -9,6 +10,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDoubleSpinBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
@@ -21,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_chat.chat.profiles import Profile, ProfileError, ProfileStore
+from desktop_chat.chat.profiles import Profile, ProfileError, ProfileStore, import_logo
 from desktop_chat.kb import library
 from desktop_chat.ui.shell.banner import Banner
 from desktop_chat.ui.shell.widgets import ask_yes_no, plain_label
@@ -107,6 +109,19 @@ class ProfilesDialog(QDialog):
         self.kb_combo = QComboBox()
         self.kb_combo.setObjectName("profileKbCombo")
         self.greeting_edit = QLineEdit()
+        self.shop_name_edit = QLineEdit()
+        self.shop_name_edit.setPlaceholderText(self.tr("Shown to customers in kiosk view"))
+        self._logo = ""
+        logo_row = QHBoxLayout()
+        self.logo_label = plain_label("")
+        self.logo_label.setObjectName("hint")
+        self.logo_choose_button = QPushButton(self.tr("Choose…"))
+        self.logo_choose_button.clicked.connect(self.choose_logo)
+        self.logo_remove_button = QPushButton(self.tr("Remove"))
+        self.logo_remove_button.clicked.connect(lambda: self._set_logo(""))
+        logo_row.addWidget(self.logo_label, 1)
+        logo_row.addWidget(self.logo_choose_button)
+        logo_row.addWidget(self.logo_remove_button)
         self.suggestions_edit = QPlainTextEdit()
         self.suggestions_edit.setObjectName("suggestionsEdit")
         self.suggestions_edit.setPlaceholderText(self.tr("One question per line"))
@@ -117,10 +132,12 @@ class ProfilesDialog(QDialog):
         form.addRow(self.tr("Knowledge base"), self.kb_combo)
         form.addRow(self.tr("Greeting"), self.greeting_edit)
         form.addRow(self.tr("Suggested questions"), self.suggestions_edit)
+        form.addRow(self.tr("Shop name"), self.shop_name_edit)
+        form.addRow(self.tr("Logo"), logo_row)
         right.addLayout(form, 1)
         body.addLayout(right, 2)
 
-        for edit in (self.name_edit, self.greeting_edit):
+        for edit in (self.name_edit, self.greeting_edit, self.shop_name_edit):
             edit.textEdited.connect(self._mark_dirty)
         for text_edit in (self.prompt_edit, self.suggestions_edit):
             text_edit.textChanged.connect(self._mark_dirty)
@@ -142,6 +159,16 @@ class ProfilesDialog(QDialog):
         self.resize(820, 560)
 
     # -- hooks that tests replace ------------------------------------------------------
+    def pick_logo_file(self) -> str:
+        """The image file the user picks for the logo ("" when cancelled)."""
+        path, _filter = QFileDialog.getOpenFileName(
+            self,
+            self.tr("Choose a logo"),
+            "",
+            self.tr("Images (*.png *.jpg *.jpeg *.gif *.bmp *.webp)"),
+        )
+        return path
+
     def confirm(self, title: str, text: str) -> bool:
         return ask_yes_no(self, title, text)
 
@@ -223,12 +250,16 @@ class ProfilesDialog(QDialog):
             self.greeting_edit.setText(shown.greeting)
             self.greeting_edit.setCursorPosition(0)  # show the start of a long greeting
             self.suggestions_edit.setPlainText("\n".join(shown.suggestions))
+            self.shop_name_edit.setText(shown.shop_name)
+            self._set_logo(shown.logo)
         finally:
             self._loading = False
         self.dirty = False
         editable = not profile.builtin
-        for edit in (self.name_edit, self.greeting_edit):
+        for edit in (self.name_edit, self.greeting_edit, self.shop_name_edit):
             edit.setReadOnly(not editable)
+        self.logo_choose_button.setEnabled(editable)
+        self.logo_remove_button.setEnabled(editable and bool(self._logo))
         for text_edit in (self.prompt_edit, self.suggestions_edit):
             text_edit.setReadOnly(not editable)
         self.temperature_spin.setReadOnly(not editable)
@@ -276,7 +307,29 @@ class ProfilesDialog(QDialog):
             "knowledge_base": self.kb_combo.currentData(),
             "greeting": self.greeting_edit.text().strip(),
             "suggestions": [s for s in suggestions if s],
+            "shop_name": self.shop_name_edit.text().strip(),
+            "logo": self._logo,
         }
+
+    @Slot()
+    def choose_logo(self) -> None:
+        """Copy the picked image into the data folder, so the logo survives the original."""
+        picked = self.pick_logo_file()
+        if not picked:
+            return
+        try:
+            self._set_logo(import_logo(Path(picked)))
+        except ProfileError as exc:
+            self.banner.show_error(str(exc))
+            return
+        self.banner.hide()
+
+    def _set_logo(self, path: str) -> None:
+        if path != self._logo:
+            self._logo = path
+            self._mark_dirty()
+        self.logo_label.setText(Path(path).name if path else self.tr("No logo"))
+        self.logo_remove_button.setEnabled(bool(path) and self.logo_choose_button.isEnabled())
 
     # -- actions -----------------------------------------------------------------------
     @Slot()
@@ -315,6 +368,8 @@ class ProfilesDialog(QDialog):
                 knowledge_base=source.knowledge_base,
                 greeting=source.greeting,
                 suggestions=source.suggestions,
+                shop_name=source.shop_name,
+                logo=source.logo,
             )
         )
 

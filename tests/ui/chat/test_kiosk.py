@@ -78,3 +78,47 @@ def test_without_a_pin_kiosk_is_left_at_once(qtbot, desktop_app):
     desktop_app.window.set_kiosk(True)
     desktop_app.window.toggle_kiosk()
     assert not desktop_app.window.kiosk
+
+
+def test_a_customer_sees_the_shops_logo_name_and_greeting(qtbot, desktop_app, tmp_path):
+    from PySide6.QtGui import QColor, QImage
+
+    from desktop_chat.chat.profiles import import_logo
+
+    picture = tmp_path / "logo.png"
+    image = QImage(400, 200, QImage.Format.Format_RGB32)
+    image.fill(QColor("teal"))
+    assert image.save(str(picture))
+    profile = desktop_app.profiles.create(
+        "Internal helper v2",
+        shop_name="Lumen Lane",
+        logo=import_logo(picture),
+        greeting="Welcome! Ask me about lamps.",
+    )
+    chat = desktop_app.chat
+    desktop_app.window.show()
+    chat.set_profile(profile)
+    desktop_app.window.set_kiosk(True)
+    QApplication.processEvents()
+    assert chat.header.text() == "Lumen Lane"  # not the profile's internal name
+    welcome = chat.transcript._placeholder
+    assert welcome.isVisible() and chat.transcript.logo.isVisible()
+    shown = welcome.toPlainText()
+    assert "Lumen Lane" in shown and "Welcome! Ask me about lamps." in shown
+    assert "Internal helper" not in shown and "runs on" not in shown
+    logo = chat.transcript.logo.pixmap()
+    assert not logo.isNull() and max(logo.width(), logo.height()) <= 160
+    assert not chat.attachments.button.isVisible()
+    # Large and centred: the shop's name is a top-level heading in a centred column.
+    blocks = {}
+    block = welcome.document().begin()
+    while block.isValid():
+        blocks[block.text()] = block.blockFormat().headingLevel()
+        block = block.next()
+    assert blocks["Lumen Lane"] == 1 and blocks["Welcome! Ask me about lamps."] == 2
+    centre = welcome.mapTo(chat.transcript, welcome.rect().center()).x()
+    assert abs(centre - chat.transcript.viewport().width() / 2) < 40
+    desktop_app.window.set_kiosk(False)
+    QApplication.processEvents()
+    assert chat.attachments.button.isVisible() and not chat.transcript.logo.isVisible()
+    assert "Lumen Lane" not in welcome.toPlainText()

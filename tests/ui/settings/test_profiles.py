@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import Qt
 
@@ -162,3 +164,38 @@ def test_picker_lists_localized_names_and_emits_on_user_choice(qtbot, store):
     assert picker.current_profile_id() == "summarizer"
     picker.set_lang("en")
     assert picker.itemText(0) == "General assistant"
+
+
+def test_shop_name_and_logo_are_saved_and_the_logo_is_copied(qtbot, dialog, store, tmp_path):
+    from PySide6.QtGui import QColor, QImage
+
+    from desktop_chat.chat.profiles import logos_dir
+
+    original = tmp_path / "lamp.png"
+    image = QImage(40, 20, QImage.Format.Format_RGB32)
+    image.fill(QColor("orange"))
+    assert image.save(str(original))
+    dialog.select("general")
+    dialog.duplicate_profile()
+    dialog.pick_logo_file = lambda: str(original)
+    qtbot.mouseClick(dialog.logo_choose_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(dialog.shop_name_edit, "Lumen Lane")
+    assert dialog.dirty and dialog.save()
+    saved = store.get(dialog.current_id())
+    assert saved.shop_name == "Lumen Lane"
+    copy = Path(saved.logo)
+    assert copy.parent == logos_dir() and copy.read_bytes() == original.read_bytes()
+    original.unlink()  # the profile keeps its own copy
+    assert ProfileStore().get(saved.id).logo == str(copy) and copy.exists()
+    assert dialog.logo_label.text() == copy.name
+
+
+def test_a_file_that_is_not_an_image_is_refused_with_a_sentence(qtbot, dialog, tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a picture")
+    dialog.select("general")
+    dialog.duplicate_profile()
+    dialog.pick_logo_file = lambda: str(notes)
+    dialog.choose_logo()
+    assert dialog.banner.isVisibleTo(dialog) and "notes.txt" in dialog.banner.text
+    assert dialog.form_changes()["logo"] == ""
