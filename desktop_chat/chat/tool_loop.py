@@ -53,8 +53,10 @@ class ToolLoop:
     def active(self) -> bool:
         return self.tool_choice != "none" and bool(self.toolbox.specs)
 
-    def system(self, system: str) -> str:
-        return offer.with_tools(system, self.toolbox.specs.values()) if self.active else system
+    def tools(self) -> str:
+        """The offer for ChatRequest.tools ("" when none): the engine renders it in the
+        model's own tool format, or as a Hermes block where its template has none."""
+        return offer.functions(self.toolbox.specs.values()) if self.active else ""
 
     def forced(self) -> bool:
         """This round must be a call: generation is grammar-constrained to the call schema."""
@@ -108,6 +110,7 @@ class ToolLoop:
     def run(self, round_: Round) -> list[ToolOutcome]:
         """Approve and run the round's calls, queue their results for the next round."""
         outcomes: list[ToolOutcome] = []
+        first = len(self.outcomes)
         for call in round_.calls:
             if self.cancel.is_set():
                 outcomes.append(
@@ -126,10 +129,8 @@ class ToolLoop:
             outcomes.append(self.toolbox.run(call, self.cancel))
         self.outcomes.extend(outcomes)
         if outcomes:
-            self.extra.append(
-                ChatMessage("assistant", offer.call_message(round_.calls, round_.text))
-            )
-            self.extra.append(ChatMessage("user", offer.results_message(outcomes)))
+            self.extra.append(offer.call_message(first, round_.calls, round_.text))
+            self.extra.extend(offer.result_messages(first, outcomes))
         return outcomes
 
     def more_rounds(self) -> bool:

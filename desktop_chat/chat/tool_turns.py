@@ -111,7 +111,7 @@ class ToolTurns(QObject):
         )
         offered = dataclasses.replace(
             request,
-            system=loop.system(request.system),
+            tools=loop.tools(),
             gen=loop.gen(request.gen),
             json_schema=loop.schema(),
         )

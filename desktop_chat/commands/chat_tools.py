@@ -164,7 +164,8 @@ class _ToolChat:
         self.splitter = ReasoningSplitter()
         request = ChatRequest(
             history=self.loop.history((ChatMessage("user", self.args.prompt),)),
-            system=self.loop.system(base),
+            system=base,
+            tools=self.loop.tools(),
             gen=self.loop.gen(settings_mod.to_gen_params(self.effective)),
             policy=self.effective.app.context_policy,
             json_schema=self.loop.schema(),

@@ -19,6 +19,7 @@ import jinja2.ext
 
 from desktop_chat.engine import template_limits
 from desktop_chat.engine.template_limits import BoundedSandbox, TemplateLimitError
+from desktop_chat.engine.tool_prompt import template_message
 from desktop_chat.engine.types import ChatMessage
 
 NAMED_FORMATS = (
@@ -230,7 +231,7 @@ class JinjaTemplate:
 
     def _render(self, messages: Sequence[ChatMessage], cancel: threading.Event | None) -> str:
         variables = {
-            "messages": [{"role": m.role, "content": m.content} for m in messages],
+            "messages": [template_message(m) for m in messages],
             "bos_token": self.bos_token,
             "eos_token": self.eos_token,
             "add_generation_prompt": True,
@@ -241,6 +242,8 @@ class JinjaTemplate:
         }
         input_chars = sum(len(m.content) for m in messages)
         input_chars += len(self.bos_token) + len(self.eos_token)
+        input_chars += sum(len(c.arguments) for m in messages for c in m.tool_calls)
+        input_chars += len(repr(self.variables.get("tools") or ""))
         try:
             return template_limits.render(
                 self._template, variables, input_chars, self.time_limit_s, cancel

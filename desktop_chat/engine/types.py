@@ -21,9 +21,21 @@ class StopReason(enum.StrEnum):
 
 
 @dataclass(frozen=True)
+class ToolCallRef:
+    """A tool call the assistant made, as the next prompt and the OpenAI API carry it."""
+
+    id: str  # 9 alphanumerics: Mistral's templates refuse any other shape
+    name: str
+    arguments: str  # a JSON object, as text
+
+
+@dataclass(frozen=True)
 class ChatMessage:
-    role: str
+    role: str  # system | user | assistant | tool (a tool's result)
     content: str
+    tool_calls: tuple[ToolCallRef, ...] = ()  # an assistant turn that called tools
+    name: str = ""  # role "tool": the tool that answered
+    tool_call_id: str = ""  # role "tool": the call it answers
 
 
 @dataclass(frozen=True)
@@ -132,6 +144,8 @@ class ChatRequest:
     json_schema: str | None = None
     # Thinking models: "auto" (the template's default), "on" or "off" where it has a switch.
     thinking: str = "auto"
+    # The tools offered this turn: a JSON array of OpenAI function tools; "" for none.
+    tools: str = ""
 
 
 @dataclass(frozen=True)

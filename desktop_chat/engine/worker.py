@@ -6,13 +6,14 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
 from desktop_chat.engine import backend as backend_module
+from desktop_chat.engine import tool_prompt
 from desktop_chat.engine.backend import Backend, SavedState, StreamResult
 from desktop_chat.engine.chat_formats import TemplateError
 from desktop_chat.engine.json_schema import SchemaError, load_schema
@@ -20,6 +21,7 @@ from desktop_chat.engine.prompt import FormatChoice, PromptPlan, choose_format, 
 from desktop_chat.engine.speculative import wants_prompt_lookup
 from desktop_chat.engine.thinking import apply_thinking, template_variables
 from desktop_chat.engine.types import (
+    ChatMessage,
     ChatRequest,
     ContextOverflowError,
     EngineError,
@@ -220,6 +222,7 @@ class EngineWorker(QObject):
                 raise ModelLoadError("No model is loaded yet. Pick one in the Models pane.")
             self._switch_conversation(request.conversation_key)
             request = self._with_thinking(request, self._format)
+            request = self._with_tools(request, self._format)
             plan = self._plan(request, self._info, self._format)
             stats.prompt_tokens = len(plan.tokens)
             stats.dropped_messages = plan.first_kept
@@ -330,6 +333,31 @@ class EngineWorker(QObject):
         if fmt.template is not None:
             fmt.template.variables = template_variables(mode, source)
         return apply_thinking(request, source) if isinstance(request, ChatRequest) else request
+
+    @staticmethod
+    def _with_tools(request: Any, fmt: FormatChoice) -> Any:
+        """Tools through the model's own template where it renders them, else written out
+        (after _with_thinking, which resets the template's variables)."""
+        if not isinstance(request, ChatRequest):
+            return request
+        tools = tool_prompt.parse_tools(request.tools)
+        template = fmt.template
+        if template is not None and tool_prompt.handles_tools(template.source):
+            if tools:
+                template.variables["tools"] = tools
+            if not tools and not tool_prompt.needs_flattening(request.history):
+                return request
+            head = [ChatMessage("system", request.system)] if request.system.strip() else []
+            try:  # e.g. Llama 3.1's template refuses two calls in one turn: write them out
+                template.render([*head, *request.history])
+                return request
+            except TemplateError as error:
+                log.info("the template's own tool format failed (%s); writing tools out", error)
+                template.variables.pop("tools", None)
+        if not tools and not tool_prompt.needs_flattening(request.history):
+            return request
+        system, history = tool_prompt.flatten(request.system, request.history, tools)
+        return replace(request, system=system, history=history)
 
     def _speculative(self, request: Any) -> bool:
         """Draft for this request? A chat request has system and history; a text one, prompt."""

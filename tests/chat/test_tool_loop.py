@@ -28,15 +28,19 @@ def stream(loop: ToolLoop, text: str):
 
 def test_an_allowed_call_runs_and_its_result_goes_to_the_model():
     loop, asked = loop_with([ALLOW_ONCE])
-    assert "calculator" in loop.system("Be brief.") and loop.system("Be brief.").startswith(
-        "Be brief."
-    )
+    assert "calculator" in loop.tools()
     shown, round_ = stream(loop, f"Let me compute. {CALC}")
     assert shown == "Let me compute. "
     [outcome] = loop.run(round_)
     assert (outcome.status, outcome.result) == ("done", "42")
     assert asked == ["calculator"]
-    assert "<tool_response>" in loop.extra[-1].content and "42" in loop.extra[-1].content
+    call, result = loop.extra
+    assert call.role == "assistant" and call.content == "Let me compute."
+    assert [(c.name, c.arguments) for c in call.tool_calls] == [
+        ("calculator", '{"expression": "6*7"}')
+    ]
+    assert (result.role, result.content, result.name) == ("tool", "42", "calculator")
+    assert result.tool_call_id == call.tool_calls[0].id
     assert loop.records()[0]["result"] == "42"
     shown, round_ = stream(loop, "It is 42.")
     assert shown == "It is 42." and round_.calls == []
@@ -77,7 +81,7 @@ def test_required_forces_the_first_round_only():
 
 def test_none_offers_nothing():
     loop, _ = loop_with([], tool_choice="none")
-    assert loop.system("S") == "S" and loop.schema() is None
+    assert loop.tools() == "" and loop.schema() is None
     assert stream(loop, CALC)[1].calls == []
 
 

@@ -122,3 +122,30 @@ def test_a_server_that_will_not_start_is_a_sentence(app_home: Path, smollm_path:
     assert result.returncode == 2
     assert "could not be started" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_model_whose_template_renders_tools_completes_a_tool_turn(
+    app_home: Path, smollm_path: Path, tmp_path: Path
+):
+    """The starter model under a Qwen2.5-style tool template (its tokens are ChatML too): the
+    offer, the call and the result go through the template, and the answer uses the result."""
+    from tests.engine.gguf_template import with_chat_template
+
+    source = Path(__file__).resolve().parents[1] / "engine" / "fixtures" / "qwen25_tools.jinja"
+    model = with_chat_template(
+        smollm_path, tmp_path / "qwen-tools.gguf", source.read_text(encoding="utf-8")
+    )
+    _only_tool(app_home, "add")
+    result = _chat(
+        app_home,
+        "--model", str(model), "--seed", "3", "--max-tokens", "60",
+        "--tool-choice", "required", "--yes", "--json", "--no-save",
+        "What is 17 plus 25? Use the add tool.",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    line = json.loads(result.stdout.strip().splitlines()[-1])
+    [call] = line["tool_calls"]
+    assert call["name"] == "add" and call["status"] == "done"
+    assert call["result"] == str(call["arguments"]["a"] + call["arguments"]["b"])
+    assert line["stats"]["rounds"] == 2
+    assert "<tool_call>" not in line["answer"] and line["answer"]
