@@ -124,15 +124,18 @@ def _md(theme: str) -> MarkdownIt:
         body = _highlight(code, language, theme)
         copy = html.escape(QCoreApplication.translate("markdown", "Copy"))
         small = f'style="color:{muted}; font-size:small"'
+        # Two tables on one background: the label and Copy row stays as wide as the message,
+        # while the code's own table grows with its longest line (lines never wrap: code
+        # keeps its shape) and the message body scrolls sideways to show it.
+        table = f'cellspacing="0" cellpadding="8" style="background:{background}; margin:0"'
         return (
-            f'<table width="100%" cellpadding="8" style="background:{background}">'
+            f'<table width="100%" {table}>'
             f"<tr><td {small}>{html.escape(language)}</td>"
             f'<td align="right" style="font-size:small">'
-            f'<a href="{COPY_SCHEME}:{code_key(code)}">{copy}</a></td></tr>'
-            # A <pre> never wraps, and one long line would widen the whole
-            # message past its frame; a monospace pre-wrap block wraps instead.
-            f'<tr><td colspan="2"><div style="white-space: pre-wrap; font-family: monospace">'
-            f"{body}</div></td></tr></table>"
+            f'<a href="{COPY_SCHEME}:{code_key(code)}">{copy}</a></td></tr></table>'
+            f'<table width="100%" {table}><tr><td>'
+            f'<div style="white-space: pre; font-family: monospace">{body}</div>'
+            f"</td></tr></table>"
         )
 
     def image(renderer, tokens, idx, options, env):  # type: ignore[no-untyped-def]

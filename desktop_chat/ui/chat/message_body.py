@@ -24,6 +24,7 @@ from PySide6.QtGui import (
     QDesktopServices,
     QImage,
     QImageReader,
+    QResizeEvent,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
@@ -144,7 +145,8 @@ class DocumentBody(QTextBrowser):
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # A code line longer than the message is as wide is scrolled to, never wrapped.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
@@ -279,4 +281,11 @@ class DocumentBody(QTextBrowser):
     def _fit_height(self, size: QSizeF) -> None:
         margins = self.contentsMargins()  # a style sheet's padding lands here
         content = max(self.fontMetrics().lineSpacing(), int(size.height()) + 2)
+        if size.width() > self.viewport().width() + 1:  # room for the sideways scroll bar
+            content += self.horizontalScrollBar().sizeHint().height()
         self.setFixedHeight(content + margins.top() + margins.bottom())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # A narrower message may now need the sideways bar for its code (or no longer).
+        self._fit_height(self.document().size())

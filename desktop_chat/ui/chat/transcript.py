@@ -155,7 +155,7 @@ class Transcript(QScrollArea):
         created = []
         for offset, (role, text) in enumerate(items):
             view = self._new_view(role, text)
-            self._layout.insertWidget(2 + offset, view, 0, CENTRED)
+            self._layout.insertWidget(3 + offset, view, 0, CENTRED)  # after earlier, logo, welcome
             created.append(view)
         self.views[:0] = created
         self._content.adjustSize()

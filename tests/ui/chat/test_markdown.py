@@ -15,7 +15,7 @@ from desktop_chat.ui.chat.markdown import (
 
 def test_code_blocks_are_highlighted_and_keep_indentation() -> None:
     html = to_html("Look:\n\n```python\ndef f(x):\n    return x\n```\n")
-    assert "pre-wrap" in html and "    " in html
+    assert "white-space: pre;" in html and "    " in html
     assert "color:" in html  # Pygments inline styles
     assert "```" not in html
 

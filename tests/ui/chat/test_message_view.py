@@ -337,6 +337,28 @@ def test_a_code_blocks_copy_link_copies_its_code_and_says_copied(qtbot, message,
     assert links["asked"] == [] and links["opened"] == []
 
 
+def test_a_long_code_line_scrolls_sideways_and_the_prose_still_wraps(qtbot, message, links):
+    line = "print('" + "refund " * 60 + "')"
+    prose = "Refunds take five days once the parcel is back; " * 4
+    view = message("assistant", f"{prose}\n\n```python\n{line}\n```\n\nDone.")
+    body = view.body
+    body.window().resize(600, 500)
+    qtbot.waitUntil(lambda: body.horizontalScrollBar().maximum() > 0)
+    assert body.document().textWidth() <= body.viewport().width()  # the prose is not widened
+    code = body.document().find("print(")
+    assert code.block().layout().lineCount() == 1  # the code line is one line, not wrapped
+    prose_block = body.document().find("Refunds take").block()
+    assert prose_block.layout().lineCount() > 1
+    assert body.height() >= body.document().size().height() + body.horizontalScrollBar().height()
+    # Copy and selection still give the whole line.
+    assert line in body.toPlainText()
+    QApplication.clipboard().clear()
+    qtbot.mouseClick(body.viewport(), Qt.MouseButton.LeftButton, pos=anchor_point(body, "Copy"))
+    assert QApplication.clipboard().text() == line
+    body.horizontalScrollBar().setValue(body.horizontalScrollBar().maximum())
+    assert links["opened"] == []
+
+
 def test_a_message_copies_as_markdown_or_as_plain_text(qtbot, message):
     view = message("assistant", "Refunds take **five days**.\n\n- keep the receipt")
     view.copy_button.click()
