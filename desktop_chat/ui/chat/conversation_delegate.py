@@ -60,9 +60,13 @@ class ConversationDelegate(QStyledItemDelegate):
             return
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
-        active = bool(
-            opt.state & (QStyle.StateFlag.State_MouseOver | QStyle.StateFlag.State_Selected)
+        # The focused row shows its "⋯" too: the keyboard opens it (Menu key, Shift+F10).
+        shown = (
+            QStyle.StateFlag.State_MouseOver
+            | QStyle.StateFlag.State_Selected
+            | QStyle.StateFlag.State_HasFocus
         )
+        active = bool(opt.state & shown)
         pinned = bool(index.data(PINNED_ROLE))
         reserve = MARKER_WIDTH * (int(pinned) + int(active))
         widget = opt.widget

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from desktop_chat.store import Conversation, Group, Store, StoreError, group_conversations
 from desktop_chat.ui.chat.conversation_delegate import (
     ID_ROLE,
+    MARKER_WIDTH,
     PINNED_ROLE,
     TITLE_ROLE,
     ConversationDelegate,
@@ -378,7 +379,27 @@ class ConversationSidebar(QWidget):
         ):
             self.delete(self._selected_id)
             return True
+        if (
+            watched is self.list
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and is_menu_key(event)
+            and self.list.state() != QAbstractItemView.State.EditingState
+        ):
+            self.open_menu_for_current()
+            return True
         return super().eventFilter(watched, event)
+
+    def open_menu_for_current(self) -> bool:
+        """The focused row's "⋯" menu, opened from the keyboard (Menu key, Shift+F10)."""
+        item = self.list.currentItem()
+        if item is None or item.data(ID_ROLE) is None:
+            return False
+        rect = self.list.visualItemRect(item)
+        # Where the "⋯" button is drawn, so the menu opens as if it had been clicked.
+        anchor = QPoint(rect.right() - MARKER_WIDTH, rect.bottom())
+        self._show_menu(int(item.data(ID_ROLE)), self.list.viewport().mapToGlobal(anchor))
+        return True
 
     # -- menus -----------------------------------------------------------------------------
 
@@ -445,3 +466,11 @@ class ConversationSidebar(QWidget):
     def _on_search_hit(self, conversation_id: int, message_id: int) -> None:
         self.select(conversation_id)
         self.search_hit_activated.emit(conversation_id, message_id)
+
+
+def is_menu_key(event: QKeyEvent) -> bool:
+    """The Menu key, or Shift+F10 (the keyboard's context-menu key on keyboards without one)."""
+    if event.key() == Qt.Key.Key_Menu:
+        return True
+    shift = Qt.KeyboardModifier.ShiftModifier
+    return event.key() == Qt.Key.Key_F10 and event.modifiers() == shift

@@ -316,3 +316,71 @@ def test_the_row_menu_button_opens_the_menu(qtbot, store, make_sidebar):
         qtbot.mouseClick(sidebar.list.viewport(), Qt.MouseButton.LeftButton, pos=button)
     assert store.get_conversation(conversation.id).pinned
     assert rows(sidebar) == ["# Pinned", "menu me"]
+
+
+@pytest.mark.qt_log_ignore(SIZE_HINTS, POPUPS)
+@pytest.mark.parametrize(
+    "key, modifier",
+    [
+        (Qt.Key.Key_Menu, Qt.KeyboardModifier.NoModifier),
+        (Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier),
+    ],
+)
+def test_the_rows_menu_opens_from_the_keyboard_and_runs_a_command(
+    qtbot, store, make_sidebar, key, modifier
+):
+    old = store.create_conversation("old", now=ago(days=30))
+    store.create_conversation("new", now=ago(hours=1))
+    sidebar = make_sidebar()
+    sidebar.list.setFocus()
+    sidebar.list.setCurrentItem(sidebar._item_for(old.id))
+    qtbot.waitUntil(sidebar.list.hasFocus)
+    seen = []
+
+    def choose_pin() -> None:
+        menu = QApplication.activePopupWidget()
+        seen.append(menu.objectName() if menu else None)
+        if menu is None:
+            return
+        item_rect = sidebar.list.visualItemRect(sidebar._item_for(old.id))
+        seen.append(sidebar.list.viewport().mapFromGlobal(menu.pos()).y() >= item_rect.top())
+        for _ in range(3):  # arrow keys to Pin, then Return: all from the keyboard
+            if menu.activeAction() is not None and menu.activeAction().data() == "pin":
+                break
+            qtbot.keyClick(menu, Qt.Key.Key_Down)
+        qtbot.keyClick(menu, Qt.Key.Key_Return)
+
+    QTimer.singleShot(0, choose_pin)
+    qtbot.keyClick(sidebar.list, key, modifier)
+    assert seen == ["conversationMenu", True]
+    assert store.get_conversation(old.id).pinned
+
+
+def test_the_focused_row_shows_its_menu_button(qtbot, store, make_sidebar):
+    from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
+
+    conversation = store.create_conversation("a chat", now=ago(hours=1))
+    sidebar = make_sidebar()
+    item = sidebar._item_for(conversation.id)
+    index = sidebar.list.indexFromItem(item)
+    option = QStyleOptionViewItem()
+    option.initFrom(sidebar.list)
+    option.rect = sidebar.list.visualItemRect(item)
+    option.state = QStyle.StateFlag.State_Enabled | QStyle.StateFlag.State_HasFocus
+    option.widget = sidebar.list
+    from PySide6.QtGui import QImage, QPainter
+
+    def paint(state) -> QImage:
+        image = QImage(option.rect.size(), QImage.Format.Format_ARGB32)
+        image.fill(0)
+        option.state = state
+        painter = QPainter(image)
+        painter.translate(-option.rect.topLeft())
+        sidebar.delegate.paint(painter, option, index)
+        painter.end()
+        return image
+
+    enabled = QStyle.StateFlag.State_Enabled
+    focused = paint(enabled | QStyle.StateFlag.State_HasFocus)
+    plain = paint(enabled)
+    assert focused != plain  # the "⋯" is drawn on the row the keyboard is on
