@@ -100,7 +100,7 @@ class Answering(QObject):
         self._window_start: dict[int, int] = {}
         self._last_question = 0
         self._round_stats: dict[int, GenerationStats] = {}  # rounds whose calls are running
-        # Tools offered to local turns (tools.json); their calls run between rounds.
+        # Tools offered to every turn (tools.json), local or remote; calls run between rounds.
         self.tools = ToolTurns(self)
         self.tools.send_round = self._next_round
         self.tools.end_turn = self._end_tool_turn
@@ -294,12 +294,12 @@ class Answering(QObject):
                 self.problem.emit(str(error), "")
                 self.busy_changed.emit(self.busy)
             return 0
+        request, tools = self.tools.offer(turn.request, remote=target is not None)
         if target is not None:
-            request_id = self.remote.generate(target, turn.request)
+            request_id = self.remote.generate(target, request)
         else:
-            request, tools = self.tools.offer(turn.request)
             request_id = self.client.generate(request)
-            self.tools.track(request_id, request, tools)
+        self.tools.track(request_id, request, tools)
         self.answers.track(request_id, stream)
         if shown:
             self.request_id = request_id
@@ -401,7 +401,13 @@ class Answering(QObject):
 
     def _next_round(self, old_id: int, request: ChatRequest) -> int:
         self._round_stats.pop(old_id, None)
-        new_id = self.client.generate(request)
+        stream = self.answers.get(old_id)
+        target = (
+            self.remote_target(stream.conversation_id)
+            if stream is not None and is_remote_request(old_id)
+            else None
+        )
+        new_id = self.remote.generate(target, request) if target else self.client.generate(request)
         self.answers.move(old_id, new_id)
         if self.request_id == old_id:
             self.request_id = new_id

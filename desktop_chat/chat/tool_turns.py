@@ -1,7 +1,7 @@
 """Tools in the window's turns: the session's toolbox (started on the task runner), each local
 turn's ToolLoop, the approval asked of the view, calls run off the GUI thread, next rounds.
 
-Answering calls ``offer`` before a local turn is sent, ``filter`` on every chunk (the call
+Answering calls ``offer`` before a turn is sent (local or remote), ``filter`` on every chunk (the call
 markup never reaches the answer), and ``after_round`` when the engine finishes; while calls
 run the answer stays open and Stop (``stop``) cancels the call in flight.
 """
@@ -98,15 +98,19 @@ class ToolTurns(QObject):
         return list(self.toolbox.specs.values()) if self.toolbox and not self._starting else []
 
     # -- a turn ----------------------------------------------------------------------------
-    def offer(self, request: ChatRequest) -> tuple[ChatRequest, ToolLoop | None]:
-        """The request with the enabled tools offered (unchanged when there are none)."""
+    def offer(
+        self, request: ChatRequest, remote: bool = False
+    ) -> tuple[ChatRequest, ToolLoop | None]:
+        """The request with the enabled tools offered (unchanged when there are none). A
+        remote server gets no grammar from us, so "required" is only asked of local turns."""
         self.refresh()
         if self.toolbox is None or not self.specs() or request.json_schema:
             return request, None
+        choice = "auto" if remote and self.tool_choice == "required" else self.tool_choice
         loop = ToolLoop(
             self.toolbox,
             lambda _c, _s: DENY,
-            self.tool_choice,
+            choice,
             self.toolbox.config.max_calls_per_turn,
         )
         offered = dataclasses.replace(

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Signal
 
 from desktop_chat import settings as settings_mod
-from desktop_chat.engine import endpoints, remote_http
+from desktop_chat.engine import endpoints, remote_http, tool_prompt
 from desktop_chat.engine.remote_budget import fit_history
 from desktop_chat.engine.remote_errors import RemoteError
 from desktop_chat.engine.types import (
@@ -101,7 +101,8 @@ def run_turn(
             ChatMessage("user", "Continue your last answer exactly where it stopped.")
         )
     on_event(PromptInfo(fitted.prompt_tokens, n_ctx, fitted.first_kept, tuple(fitted.notes)))
-    body = remote_http.request_body(endpoint, target.model, fitted.messages, request.gen)
+    tools = tool_prompt.parse_tools(request.tools)
+    body = remote_http.request_body(endpoint, target.model, fitted.messages, request.gen, tools)
     closer = remote_http.Closer()
     context.on_cancel(closer.close)
     pending: list[str] = []

@@ -14,12 +14,13 @@ import socket
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpcore
 import httpx
 
+from desktop_chat.engine import remote_tools
 from desktop_chat.engine.endpoints import Endpoint, Preset
 from desktop_chat.engine.remote_errors import RemoteError, status_error, transport_error
 from desktop_chat.engine.remote_models import RemoteModel, remember
@@ -234,14 +235,20 @@ class StreamOutcome:
     stopped: bool = False
     usage_tokens: int = 0  # completion tokens the server counted (stream_options usage)
     in_reasoning: bool = False  # the last text was delta.reasoning_content
+    # delta.tool_calls by index: {"name", "arguments"}, the arguments streamed in fragments.
+    tool_calls: dict[int, dict[str, str]] = field(default_factory=dict)
 
 
 def request_body(
-    endpoint: Endpoint, model: str, messages: list[ChatMessage], gen: GenParams
+    endpoint: Endpoint,
+    model: str,
+    messages: list[ChatMessage],
+    gen: GenParams,
+    tools: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     body: dict[str, Any] = {
         "model": model,
-        "messages": [{"role": m.role, "content": m.content} for m in messages],
+        "messages": [remote_tools.api_message(m) for m in messages],
         "stream": True,
         "max_tokens": gen.max_tokens,
         "temperature": gen.temperature,
@@ -254,6 +261,8 @@ def request_body(
         body["stop"] = list(gen.stop)
     if endpoint.preset in LOCAL_ENGINES:
         body.update(top_k=gen.top_k, min_p=gen.min_p, repeat_penalty=gen.repeat_penalty)
+    if tools:
+        body["tools"] = tools
     return body
 
 
@@ -305,6 +314,13 @@ def stream_chat(
                         got_text = True
                     outcome.completion_tokens += 1
                     on_text(text)
+            calls = remote_tools.calls_text(outcome.tool_calls) if not abort.is_set() else ""
+            if calls:
+                if outcome.in_reasoning:
+                    calls, outcome.in_reasoning = "</think>" + calls, False
+                outcome.ttft_s = outcome.ttft_s or time.monotonic() - began
+                got_text = True
+                on_text(calls)
             if not done and not outcome.finish_reason and not abort.is_set():
                 raise RemoteError(
                     f"The connection to {endpoint.base_url} was cut while the answer was "
@@ -370,6 +386,8 @@ def _apply_event(event: dict[str, Any], outcome: StreamOutcome) -> str:
                 text += "</think>"
                 outcome.in_reasoning = False
             text += piece
+        if isinstance(delta, dict) and isinstance(delta.get("tool_calls"), list):
+            remote_tools.add_fragments(delta["tool_calls"], outcome.tool_calls)
         if choice.get("finish_reason"):
             outcome.finish_reason = str(choice["finish_reason"])
     return text

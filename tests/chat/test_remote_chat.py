@@ -128,3 +128,29 @@ def test_a_grounded_profile_sends_its_passages_to_the_remote_model(
     sent = answer.content
     assert sent.startswith("[system]") and "[user] How long do refunds take?" in sent
     assert "refund" in sent.split("[user]")[0].lower()  # the passages went in the prompt
+
+
+def test_a_remote_turn_runs_the_same_tool_approval_loop(
+    qtbot, controller: ChatController, store: Store, fake_url: str
+) -> None:
+    """The fake streams a delta.tool_calls for the calculator; it is asked about, run, and its
+    result goes back as a role "tool" message the fake answers with."""
+    from desktop_chat.tools import config
+
+    config.save(config.ToolsConfig(builtins=["calculator"]))
+    endpoints.add(endpoints.Endpoint("fake", fake_url))
+    controller.use_remote(RemoteTarget("fake", "tools"))
+    asked: list[tuple[str, object]] = []
+
+    def allow(request_id: int, name: str, arguments: object, _server: str) -> None:
+        asked.append((name, arguments))
+        controller.tools.decide(request_id, "once")
+
+    controller.tools.approval_needed.connect(allow)
+    with qtbot.waitSignal(controller.turn_finished, timeout=WAIT_MS):
+        controller.send_text("What is 6 times 7?")
+    assert asked == [("calculator", {"expression": "6*7"})]
+    answer = store.active_thread(controller.conversation_id)[-1]  # type: ignore[arg-type]
+    assert answer.content.strip() == "The result is 42."
+    assert [(c["name"], c["result"]) for c in answer.tool_calls] == [("calculator", "42")]
+    assert answer.complete

@@ -3,7 +3,8 @@
 ``python -m tests.fakes.fake_openai PORT``. Models: ``ok`` answers "Hello there" in pieces;
 ``status-NNN`` answers that HTTP status with an OpenAI error object (429 with Retry-After);
 ``stall`` sends the headers and then nothing; ``cut`` streams two pieces and drops the
-connection; ``slow`` sends a piece every 50 ms for a long time; ``echo`` sends back the messages it got. ``/v1/models`` lists them,
+connection; ``slow`` sends a piece every 50 ms for a long time; ``echo`` sends back the messages it got;
+``tools`` calls the first tool offered and then answers with its result. ``/v1/models`` lists them,
 ``ok`` with vLLM's ``max_model_len``. A key ``secret`` is required when the model is ``auth``.
 """
 
@@ -44,6 +45,10 @@ async def chat(request: Request) -> object:
         return JSONResponse({"error": {"message": "Invalid API key"}}, status_code=401)
 
     async def stream():
+        if model == "tools":
+            for piece in _tool_turn(body):
+                yield piece
+            return
         if model == "echo":  # what the model was sent: the system message, then the rest
             for message in body.get("messages", []):
                 yield _chunk(f"[{message.get('role')}] {message.get('content')}\n")
@@ -70,6 +75,38 @@ async def chat(request: Request) -> object:
         yield "data: [DONE]\n\n"
 
     return StreamingResponse(stream(), media_type="text/event-stream")
+
+
+def _delta(delta: dict, finish: str | None = None) -> str:
+    choice = {"index": 0, "delta": delta, "finish_reason": finish}
+    return "data: " + json.dumps({"object": "chat.completion.chunk", "choices": [choice]}) + "\n\n"
+
+
+def _tool_turn(body: dict) -> list[str]:
+    """Model ``tools``: asked with tools, it calls the first one, its arguments streamed in
+    fragments; sent that call's result (role "tool"), it answers with it."""
+    messages = body.get("messages", [])
+    tools = body.get("tools") or []
+    last = messages[-1] if messages else {}
+    if last.get("role") == "tool":
+        call = messages[-2] if len(messages) > 1 else {}
+        ids = [c.get("id") for c in call.get("tool_calls") or []]
+        text = (
+            f"The result is {last.get('content')}."
+            if call.get("role") == "assistant" and last.get("tool_call_id") in ids
+            else "The result answers no call of mine."
+        )
+        return [_chunk(text), _chunk("", "stop"), "data: [DONE]\n\n"]
+    if not tools:
+        return [_chunk("No tools were offered."), _chunk("", "stop"), "data: [DONE]\n\n"]
+    name = tools[0]["function"]["name"]
+    head = {"index": 0, "id": "call_fake1", "type": "function"}
+    pieces = [_delta({"role": "assistant", "content": None})]
+    pieces.append(_delta({"tool_calls": [{**head, "function": {"name": name, "arguments": ""}}]}))
+    for fragment in ('{"expr', 'ession": "6', '*7"}'):
+        pieces.append(_delta({"tool_calls": [{"index": 0, "function": {"arguments": fragment}}]}))
+    pieces += [_delta({}, "tool_calls"), "data: [DONE]\n\n"]
+    return pieces
 
 
 app = Starlette(
