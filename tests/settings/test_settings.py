@@ -51,6 +51,8 @@ NON_DEFAULT: dict[str, Any] = {
     "appearance.theme": "dark",
     "appearance.font_size": 14,
     "appearance.chat_width": 1200,
+    "appearance.kiosk_idle_minutes": 10,
+    "appearance.kiosk_pin": "2468",
     "app.language": "zh_CN",
     "app.current_model": "/models/SmolLM2-135M-Instruct.Q4_1.gguf",
     "app.context_policy": "ask",
