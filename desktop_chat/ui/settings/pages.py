@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QAbstractSpinBox,
     QCheckBox,
     QComboBox,
     QGridLayout,
@@ -33,6 +34,9 @@ from desktop_chat.ui.shell.main_window import SHORTCUTS
 from desktop_chat.ui.shell.widgets import plain_label
 
 EDITOR_WIDTH = 380
+# In a narrow window an editor may shrink to this (its text cut) rather than widen the page
+# past its scroll area, where every help line would be cut at the right edge.
+EDITOR_MIN_WIDTH = 180
 AUTO_CONTEXT = 4096  # what n_ctx 0 means, per the field's help
 # Bytes per cached element relative to f16: q8_0 and q4_0 blocks hold 32 values plus a scale.
 KV_FACTOR = {"f16": 1.0, "q8_0": 34 / 64, "q4_0": 18 / 64}
@@ -93,6 +97,9 @@ class FieldForm(QWidget):
         if not wide:
             # A number or a choice stretched across a wide window is hard to read.
             editor.setMaximumWidth(EDITOR_WIDTH)
+            if isinstance(editor, QAbstractSpinBox | QComboBox):
+                natural = editor.minimumSizeHint().width()
+                editor.setMinimumWidth(min(natural, EDITOR_MIN_WIDTH))
         line.addWidget(editor, 1 if wide else 0)
         if field.overridable:
             tag = plain_label(self.tr("set for this model"))
@@ -111,6 +118,7 @@ class FieldForm(QWidget):
         row = self.form.rowCount()
         if not isinstance(editor, QCheckBox):  # a checkbox carries its own label
             label = plain_label(field_tr(field.label))
+            label.setWordWrap(True)  # a long name takes two lines in a narrow window
             label.setBuddy(editor)
             top_right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop
             self.form.addWidget(label, row, 0, top_right)

@@ -11,7 +11,6 @@ from PySide6.QtCore import QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QHeaderView,
     QPushButton,
     QTableWidget,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from desktop_chat import paths
 from desktop_chat.tasks import TaskRunner
+from desktop_chat.ui.chat.suggestion_bar import FlowLayout
 from desktop_chat.ui.shell.widgets import plain_label, plain_tooltip
 
 log = logging.getLogger(__name__)
@@ -104,7 +104,8 @@ class PrivacyPage(QWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         layout.addWidget(self.table, 1)
 
-        buttons = QHBoxLayout()
+        # Lines that wrap: four buttons in one row made the page wider than a small window.
+        buttons = FlowLayout()
         self.open_button = QPushButton(self.tr("Open data folder"))
         self.refresh_button = QPushButton(self.tr("Recount sizes"))
         self.welcome_button = QPushButton(self.tr("Show the welcome again"))
@@ -113,7 +114,6 @@ class PrivacyPage(QWidget):
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.refresh_button)
         buttons.addWidget(self.welcome_button)
-        buttons.addStretch(1)
         buttons.addWidget(self.delete_button)
         layout.addLayout(buttons)
         self.open_button.clicked.connect(self.open_data_folder)
