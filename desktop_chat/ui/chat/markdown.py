@@ -18,6 +18,8 @@ from PySide6.QtCore import QCoreApplication
 log = logging.getLogger(__name__)
 
 CODE_STYLES = {"light": "friendly", "dark": "monokai"}
+# Headings in a message stay near the text's size: a message is not a document.
+HEADING_SIZES = {"h1": "x-large", "h2": "large", "h3": "medium"}
 CODE_BACKGROUND = {"light": "#f4f4f6", "dark": "#1e1f24"}
 CODE_LABEL = {"light": "#5f6672", "dark": "#9ca3af"}  # 4.5:1 or more on the code background
 # A code block's Copy link is copy:<key>, the key a hash of the code (see code_key).
@@ -153,7 +155,14 @@ def _md(theme: str) -> MarkdownIt:
             return escaped
         return _CITE_MARK.sub(_cite_link, escaped)
 
+    def heading_open(_renderer, tokens, idx, options, env):  # type: ignore[no-untyped-def]
+        # Qt's own h1 is xx-large: a model's "Title\n===" filled a chat card at 800x600.
+        tag = tokens[idx].tag
+        size = HEADING_SIZES.get(tag, "medium")
+        return f'<{tag} style="font-size:{size}">'
+
     md.add_render_rule("text", text)
+    md.add_render_rule("heading_open", heading_open)
     md.add_render_rule("fence", fence)
     md.add_render_rule("code_block", fence)
     md.add_render_rule("image", image)

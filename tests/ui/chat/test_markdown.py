@@ -94,3 +94,19 @@ def test_citation_markers_become_cite_links_outside_code_and_links() -> None:
     assert "cite:4" not in html and "<code>[4]</code>" in html
     assert "cite:" not in to_html("```\n[5]\n```")
     assert "cite:" not in to_html("an array [1, 2] and a[10000]")
+
+
+def test_headings_in_a_message_stay_near_the_texts_size(qtbot) -> None:
+    from PySide6.QtGui import QTextCursor, QTextDocument
+
+    document = QTextDocument()
+    document.setHtml(to_html("Title\n=====\n\nSection\n-------\n\nText."))
+    sizes = {}
+    block = document.begin()
+    while block.isValid():
+        cursor = QTextCursor(block)
+        cursor.movePosition(QTextCursor.MoveOperation.NextCharacter)
+        sizes[block.text().strip()] = cursor.charFormat().font().pointSizeF()
+        block = block.next()
+    text = sizes["Text."]
+    assert text < sizes["Section"] < sizes["Title"] <= text * 1.6
