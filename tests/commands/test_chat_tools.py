@@ -148,4 +148,6 @@ def test_a_model_whose_template_renders_tools_completes_a_tool_turn(
     assert call["name"] == "add" and call["status"] == "done"
     assert call["result"] == str(call["arguments"]["a"] + call["arguments"]["b"])
     assert line["stats"]["rounds"] == 2
+    # Only completion is asked of this tiny model: with the bare result, as Qwen's template
+    # writes it, it may still do the sum itself (the fallback's nudge is for such models).
     assert "<tool_call>" not in line["answer"] and line["answer"]
