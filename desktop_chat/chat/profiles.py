@@ -94,7 +94,7 @@ BUILTIN_PROFILES: tuple[Profile, ...] = (
         "polite and brief, answer from the shop's knowledge base, and cite it.",
         {"name": "客服助手", "greeting": "您好，欢迎光临 Lumen Lane！请问有什么可以帮您？",
          "suggestions": ["退款多久到账？", "满多少包邮？", "保修期是多久？"]},
-        generation={"temperature": 0.2}, knowledge_base=DEMO_KB_NAME,
+        generation={"temperature": 0.2}, knowledge_base=DEMO_KB_NAME, shop_name="Lumen Lane",
         greeting="Hi, welcome to Lumen Lane! How can I help you today?",
         suggestions=("How long do refunds take?", "Is shipping free?",
                      "How long is the warranty?"),

@@ -98,6 +98,7 @@ class Transcript(QScrollArea):
         self.render_queue.clear()
         for view in self.views:
             self._layout.removeWidget(view)
+            view.hide()  # not painted over the next chat while it waits to be deleted
             view.deleteLater()
         self.views.clear()
         self._stick_to_bottom = True
@@ -168,6 +169,7 @@ class Transcript(QScrollArea):
         if view in self.views:
             self.views.remove(view)
         self._layout.removeWidget(view)
+        view.hide()
         view.deleteLater()
 
     # -- streaming -------------------------------------------------------------------------

@@ -60,6 +60,9 @@ def test_kiosk_view_shows_one_chat_in_large_type(qtbot, demo_app):
     assert window.nav.isHidden() and window.menuBar().isHidden()
     assert demo_app.chat.sidebar.isHidden()
     assert demo_app.chat.new_chat_button.isVisibleTo(demo_app.chat)
+    # The customer sees the shop, not the assistant profile's internal name.
+    assert demo_app.chat.header.text() == "Lumen Lane"
+    assert "Lumen Lane" in demo_app.chat.transcript._placeholder.toPlainText()
     window.set_kiosk(False)
     assert not window.nav.isHidden()
 

@@ -377,3 +377,11 @@ def test_a_message_a_search_jumped_to_is_outlined_for_a_moment(qtbot, message):
     view.flash(ms=100)
     assert view.property("found") is True
     qtbot.waitUntil(lambda: view.property("found") is False, timeout=5000)
+
+
+def test_a_cleared_transcripts_old_messages_are_not_painted_while_they_wait(qtbot):
+    transcript = shown(qtbot, Transcript())
+    old = [transcript.add_message("user", f"old {n}") for n in range(3)]
+    transcript.clear()
+    # Deleted on the next turn of the event loop: until then they must not show.
+    assert all(view.isHidden() for view in old)
