@@ -10,9 +10,10 @@ from desktop_chat.engine.types import ChatMessage
 
 
 def api_message(message: ChatMessage) -> dict[str, Any]:
+    """A message as the Chat Completions API takes it. A call's content stays "" (not null):
+    llama-cpp-python's server refuses null, and templates that concatenate it would fail."""
     item: dict[str, Any] = {"role": message.role, "content": message.content}
     if message.tool_calls:
-        item["content"] = message.content or None
         item["tool_calls"] = [
             {"id": c.id, "type": "function", "function": {"name": c.name, "arguments": c.arguments}}
             for c in message.tool_calls

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from desktop_chat import settings as settings_mod
-from desktop_chat.chat.tool_loop import ALLOW_ONCE, ToolLoop
+from desktop_chat.chat.tool_loop import ALLOW_ONCE, Round, ToolLoop
 from desktop_chat.engine import endpoints, remote_tools
 from desktop_chat.engine.remote import RemoteEngine, RemoteTarget
 from desktop_chat.engine.types import ChatMessage, ChatRequest, GenParams, ToolCallRef
@@ -26,6 +27,12 @@ def fake_url() -> Iterator[str]:
         yield url
 
 
+@pytest.fixture(scope="module")
+def llama_url(smollm_path: Path) -> Iterator[str]:
+    with remote_servers.running(remote_servers.start_llama_server(smollm_path)) as url:
+        yield url
+
+
 @pytest.fixture
 def engine(qtbot) -> Iterator[RemoteEngine]:
     remote = RemoteEngine(settings_mod.Settings)
@@ -33,13 +40,15 @@ def engine(qtbot) -> Iterator[RemoteEngine]:
     remote.shutdown()
 
 
-def generate(qtbot, engine: RemoteEngine, request: ChatRequest) -> tuple[str, str]:
+def generate(
+    qtbot, engine: RemoteEngine, request: ChatRequest, target: RemoteTarget | None = None
+) -> tuple[str, str]:
     chunks: list[str] = []
     ends: list[str] = []
     engine.chunk.connect(lambda _i, text: chunks.append(text))
     engine.finished.connect(lambda _i, _stats: ends.append("finished"))
     engine.failed.connect(lambda _i, message: ends.append(f"failed: {message}"))
-    engine.generate(RemoteTarget("fake", "tools"), request)
+    engine.generate(target or RemoteTarget("fake", "tools"), request)
     qtbot.waitUntil(lambda: bool(ends), timeout=60_000)
     for signal in (engine.chunk, engine.finished, engine.failed):
         signal.disconnect()
@@ -77,6 +86,26 @@ def test_a_remote_turn_runs_the_tool_loop(qtbot, engine: RemoteEngine, fake_url:
     assert loop.end_round(text).calls == []
 
 
+def test_llama_cpp_pythons_server_takes_the_tools_and_the_tool_turns(
+    qtbot, engine: RemoteEngine, llama_url: str
+) -> None:
+    """A real server whose template knows no tools: the offer and a call's history (an
+    assistant turn with tool_calls, a role "tool" result) are accepted, the turn finishes."""
+    endpoints.add(endpoints.Endpoint("lab", llama_url, endpoints.Preset.LLAMA_SERVER, 2048))
+    loop = ToolLoop(Toolbox(ToolsConfig(builtins=["calculator"])), lambda _c, _s: ALLOW_ONCE)
+    loop.run(Round("", [ToolCall("calculator", {"expression": "6*7"})]))
+    history = loop.history((ChatMessage("user", "What is 6 times 7?"),))
+    assert [m.role for m in history] == ["user", "assistant", "tool"]
+    request = ChatRequest(
+        history,
+        system="Be brief.",
+        gen=GenParams(16, seed=1),
+        tools=loop.tools(),
+    )
+    end, _text = generate(qtbot, engine, request, RemoteTarget("lab", remote_servers.ALIAS))
+    assert end == "finished"
+
+
 def test_fragments_come_together_in_index_order() -> None:
     calls: dict[int, dict[str, str]] = {}
     remote_tools.add_fragments(
@@ -98,7 +127,7 @@ def test_calls_and_results_in_the_api_shape() -> None:
     call = ChatMessage("assistant", "", tool_calls=(ToolCallRef("call00000", "add", "{}"),))
     assert remote_tools.api_message(call) == {
         "role": "assistant",
-        "content": None,
+        "content": "",
         "tool_calls": [
             {"id": "call00000", "type": "function", "function": {"name": "add", "arguments": "{}"}}
         ],
