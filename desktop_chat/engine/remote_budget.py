@@ -37,7 +37,8 @@ def fit_history(request: ChatRequest, n_ctx: int) -> FittedHistory:
     history = list(request.history)
     head = [ChatMessage("system", request.system)] if request.system.strip() else []
     reserve = min(request.gen.max_tokens, n_ctx // 2)
-    budget = max(16, n_ctx - reserve)
+    # The tools offered go in the prompt too, wherever the server's template puts them.
+    budget = max(16, n_ctx - reserve - (estimate_tokens(request.tools) if request.tools else 0))
     starts = [i for i, m in enumerate(history) if m.role == "user"] or [0]
     start = max([s for s in starts if s <= request.min_start] or [0])
     cost = _cost(head + history[start:])

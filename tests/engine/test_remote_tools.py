@@ -138,3 +138,12 @@ def test_calls_and_results_in_the_api_shape() -> None:
         "content": "5",
         "tool_call_id": "call00000",
     }
+
+
+def test_the_offer_counts_against_the_remote_context() -> None:
+    from desktop_chat.engine.remote_budget import fit_history
+
+    turns = tuple(ChatMessage(r, "word " * 60) for _ in range(6) for r in ("user", "assistant"))
+    plain = ChatRequest(turns, gen=GenParams(100))
+    offered = dataclasses.replace(plain, tools="x" * 900)  # about 300 tokens of functions
+    assert fit_history(offered, 1024).first_kept > fit_history(plain, 1024).first_kept
