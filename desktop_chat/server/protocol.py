@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from desktop_chat.engine.json_schema import SchemaError, load_schema
 from desktop_chat.engine.types import ChatMessage, ChatRequest, GenerationStats, GenParams
 from desktop_chat.engine.worker import TextRequest
 from desktop_chat.server.errors import ApiError, bad_param
+from desktop_chat.server.tool_calls import (
+    STOP_AFTER_CALL,
+    ToolOffer,
+    assistant_calls,
+    parse_offer,
+    tool_message,
+)
 
 # Server requests share one cache slot, so the worker keeps the window's chats' caches apart
 # from them and consecutive API calls reuse each other's prompt prefix.
 API_CONVERSATION_KEY = "api"
-ROLES = frozenset({"system", "developer", "user", "assistant"})
+ROLES = frozenset({"system", "developer", "user", "assistant", "tool"})
 MAX_STOP = 4
 MAX_TOKENS_LIMIT = 32768
 
@@ -31,6 +39,7 @@ class Parsed:
     stream: bool
     include_usage: bool
     message_count: int
+    tool_offer: ToolOffer = field(default_factory=ToolOffer)
 
 
 def _number(body: dict[str, Any], name: str, low: float, high: float, default: float) -> float:
@@ -168,25 +177,41 @@ def parse_chat(body: dict[str, Any], defaults: GenParams) -> Parsed:
         if role not in ROLES:
             raise bad_param(
                 f"messages[{index}].role",
-                "A message's role must be system, developer, user or assistant.",
+                "A message's role must be system, developer, user, assistant or tool.",
             )
         text = _content(message, index)
         if role in ("system", "developer") and not history:
             system.append(text)  # leading instructions become the system prompt
+        elif role == "tool":  # the client ran a call (we never run tools) and sends its result
+            history.append(tool_message(message, text, history))
+        elif role == "assistant":
+            history.append(ChatMessage(role, text, tool_calls=assistant_calls(message, index)))
         else:
             history.append(ChatMessage("system" if role == "developer" else role, text))
     if not history:
         raise bad_param("messages", "'messages' needs at least one user message.")
     stream, usage = _stream_flags(body)
+    tools = parse_offer(body)
+    gen = _gen(body, defaults)
+    if tools.active:
+        gen = dataclasses.replace(gen, stop=(*gen.stop, STOP_AFTER_CALL))
+    schema = _json_schema(body)
+    if tools.forced_schema is not None:
+        if schema is not None:
+            raise bad_param(
+                "tool_choice", "A forced tool call cannot also follow 'response_format'."
+            )
+        schema = tools.forced_schema
     request = ChatRequest(
         history=tuple(history),
         system="\n\n".join(system),
-        gen=_gen(body, defaults),
+        gen=gen,
         policy="ask",  # an API caller is told its prompt is too long, never silently cut
         conversation_key=API_CONVERSATION_KEY,
-        json_schema=_json_schema(body),
+        json_schema=schema,
+        tools=tools.tools,
     )
-    return Parsed(request, _model(body), stream, usage, len(messages))
+    return Parsed(request, _model(body), stream, usage, len(messages), tools)
 
 
 def parse_completion(body: dict[str, Any], defaults: GenParams) -> Parsed:
@@ -224,16 +249,25 @@ class Shaper:
     def _envelope(self, obj: str) -> dict[str, Any]:
         return {"id": self.id, "object": obj, "created": self.created, "model": self.model}
 
-    def whole(self, text: str, stats: GenerationStats, reasoning: str = "") -> dict[str, Any]:
+    def whole(
+        self,
+        text: str,
+        stats: GenerationStats,
+        reasoning: str = "",
+        tool_calls: list[dict[str, Any]] | None = None,
+    ) -> dict[str, Any]:
         if self.kind == "chat":
-            message = {"role": "assistant", "content": text}
+            message: dict[str, Any] = {"role": "assistant", "content": text}
             if reasoning:  # as LM Studio and llama-server return a thinking model's reasoning
                 message["reasoning_content"] = reasoning
+            if tool_calls:  # as OpenAI answers a call: no content unless the model wrote some
+                message["content"] = text.strip() or None
+                message["tool_calls"] = tool_calls
             choice: dict[str, Any] = {
                 "index": 0,
                 "message": message,
                 "logprobs": None,
-                "finish_reason": finish_reason(stats),
+                "finish_reason": "tool_calls" if tool_calls else finish_reason(stats),
             }
             body = self._envelope("chat.completion")
         else:
@@ -245,7 +279,12 @@ class Shaper:
         return body
 
     def chunk(
-        self, text: str | None, finish: str | None, first: bool = False, reasoning: str = ""
+        self,
+        text: str | None,
+        finish: str | None,
+        first: bool = False,
+        reasoning: str = "",
+        tool_calls: list[dict[str, Any]] | None = None,
     ) -> dict[str, Any]:
         if self.kind == "chat":
             delta: dict[str, Any] = {}
@@ -255,6 +294,8 @@ class Shaper:
                 delta["reasoning_content"] = reasoning
             if text is not None:
                 delta["content"] = text
+            if tool_calls:
+                delta["tool_calls"] = tool_calls
             choice: dict[str, Any] = {"index": 0, "delta": delta, "logprobs": None}
             body = self._envelope("chat.completion.chunk")
         else:

@@ -41,6 +41,7 @@ from desktop_chat.server.protocol import (
     parse_completion,
 )
 from desktop_chat.server.request_log import RequestLog
+from desktop_chat.server.tool_calls import CallReader, shaped_calls
 
 log = logging.getLogger(__name__)
 
@@ -178,6 +179,10 @@ class _Answer:
         # A chat answer's reasoning goes apart (reasoning_content); a text completion is raw.
         self.splitter = ReasoningSplitter() if kind == "chat" else None
         self.piece = Piece()
+        # Tools offered: the answer is read for calls; what is not a call is the content.
+        offer = parsed.tool_offer
+        self.reader = CallReader(offer.forced_schema is not None) if offer.active else None
+        self.content: list[str] = []
         self.client_gone = False
         try:
             self.generation: Generation = context.bridge.start(parsed.engine_request)
@@ -215,12 +220,31 @@ class _Answer:
         elif event.kind == "chunk":
             self.text.append(event.value)
             self.piece = self.splitter.feed(event.value) if self.splitter else Piece(event.value)
+            self._read_calls(False)
         elif event.terminal and self.splitter is not None:
             self.piece = self.splitter.finish()
+            self._read_calls(event.kind == "finished")
         return event
+
+    def _read_calls(self, last: bool) -> None:
+        """Calls are read in the answer only, never in its reasoning."""
+        if self.reader is None:
+            return
+        piece = self.piece
+        if piece.reset:  # the text read so far was reasoning after all: read afresh
+            self.reader = CallReader(self.reader.forced)
+            self.content = []
+        shown = self.reader.feed(piece.answer) + (self.reader.finish() if last else "")
+        self.content.append(shown)
+        self.piece = Piece(shown, piece.reasoning, piece.reset)
+
+    def calls(self, streamed: bool = False) -> list[dict[str, Any]]:
+        return shaped_calls(self.reader.calls, streamed) if self.reader is not None else []
 
     @property
     def answer(self) -> str:
+        if self.reader is not None:
+            return "".join(self.content)
         return self.splitter.answer if self.splitter is not None else "".join(self.text)
 
     def hang_up(self) -> None:
@@ -291,7 +315,9 @@ async def _respond(context: ServerContext, request: Request, parsed: Parsed, kin
     if parsed.stream:  # finished before its first token (an empty answer)
         return EventSourceResponse(_stream(answer, event), ping=15)
     reasoning = answer.splitter.reasoning if answer.splitter is not None else ""
-    return JSONResponse(answer.shaper.whole(answer.answer, answer.generation.stats, reasoning))
+    return JSONResponse(
+        answer.shaper.whole(answer.answer, answer.generation.stats, reasoning, answer.calls())
+    )
 
 
 async def _stream(answer: _Answer, event: Event) -> AsyncIterator[dict[str, str]]:
@@ -309,7 +335,13 @@ async def _stream(answer: _Answer, event: Event) -> AsyncIterator[dict[str, str]
                 answer.piece = Piece()
             if event.kind == "finished":
                 stats = answer.generation.stats
-                yield {"data": json.dumps(shaper.chunk(None, finish_reason(stats), not opened))}
+                calls = answer.calls(streamed=True)
+                if calls:  # whole calls in one delta: clients join fragments by index anyway
+                    chunk = shaper.chunk(None, None, not opened, tool_calls=calls)
+                    yield {"data": json.dumps(chunk)}
+                    opened = True
+                finish = "tool_calls" if calls else finish_reason(stats)
+                yield {"data": json.dumps(shaper.chunk(None, finish, not opened))}
                 if answer.parsed.include_usage:
                     yield {"data": json.dumps(shaper.usage_chunk(stats))}
                 yield {"data": "[DONE]"}
