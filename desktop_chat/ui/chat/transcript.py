@@ -159,6 +159,9 @@ class Transcript(QScrollArea):
             self._layout.insertWidget(3 + offset, view, 0, CENTRED)  # after earlier, logo, welcome
             created.append(view)
         self.views[:0] = created
+        # Lay out now: the scroll range must include the new messages before the reader's
+        # place is restored, or setValue is clamped to the old range and the view jumps.
+        self._layout.activate()
         self._content.adjustSize()
         bar.setValue(bar.maximum() - from_bottom)
         self._stick_to_bottom = False
