@@ -1838,6 +1838,18 @@ Open it only if you trust where it points.</source>
             <translation>应用默认值</translation>
         </message>
         <message>
+            <source>Shown to customers in kiosk view</source>
+            <translation>在展台模式中向顾客显示</translation>
+        </message>
+        <message>
+            <source>Choose…</source>
+            <translation>选择…</translation>
+        </message>
+        <message>
+            <source>Remove</source>
+            <translation>移除</translation>
+        </message>
+        <message>
             <source>One question per line</source>
             <translation>每行一个问题</translation>
         </message>
@@ -1870,12 +1882,28 @@ Open it only if you trust where it points.</source>
             <translation>推荐问题</translation>
         </message>
         <message>
+            <source>Shop name</source>
+            <translation>店铺名称</translation>
+        </message>
+        <message>
+            <source>Logo</source>
+            <translation>标志</translation>
+        </message>
+        <message>
             <source>Close</source>
             <translation>关闭</translation>
         </message>
         <message>
             <source>Save</source>
             <translation>保存</translation>
+        </message>
+        <message>
+            <source>Choose a logo</source>
+            <translation>选择标志图片</translation>
+        </message>
+        <message>
+            <source>Images (*.png *.jpg *.jpeg *.gif *.bmp *.webp)</source>
+            <translation>图片 (*.png *.jpg *.jpeg *.gif *.bmp *.webp)</translation>
         </message>
         <message>
             <source>{name} (built-in)</source>
@@ -1896,6 +1924,10 @@ Open it only if you trust where it points.</source>
         <message>
             <source>{name} (not created yet)</source>
             <translation>{name}（尚未创建）</translation>
+        </message>
+        <message>
+            <source>No logo</source>
+            <translation>无标志</translation>
         </message>
         <message>
             <source>New assistant</source>
