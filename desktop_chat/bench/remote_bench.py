@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import socket
 import statistics
 import subprocess
@@ -12,7 +11,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from desktop_chat.bench.report import Figure
+from desktop_chat.bench.report import Figure, skipped_without_http_stack
 
 PROMPT = "Write a long story about a lighthouse keeper and a storm. Use many details."
 SYSTEM = "You are a helpful assistant."
@@ -120,10 +119,9 @@ def app_tokens_per_s(engine: Any) -> tuple[float, int]:
 
 
 def run(model: Path) -> list[Figure]:
-    missing = [m for m in ("openai", "uvicorn", "sse_starlette") if not importlib.util.find_spec(m)]
-    if missing:
-        detail = f"skipped: {', '.join(missing)} not installed (pip install 'desktop-chat[test]')"
-        return [Figure(NAME, 0.0, "", ">= 0.95", detail)]
+    skipped = skipped_without_http_stack(NAME, ">= 0.95")
+    if skipped is not None:
+        return skipped
     from PySide6.QtCore import QCoreApplication
 
     from desktop_chat import settings as settings_mod

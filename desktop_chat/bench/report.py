@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import operator
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -23,6 +24,15 @@ class Figure:
 
     def as_dict(self) -> dict[str, Any]:
         return {**asdict(self), "passed": self.passed}
+
+
+def skipped_without_http_stack(name: str, target: str) -> list[Figure] | None:
+    """The figure marked skipped when the openai client or the ASGI server is not installed."""
+    missing = [m for m in ("openai", "uvicorn", "sse_starlette") if not importlib.util.find_spec(m)]
+    if not missing:
+        return None
+    detail = f"skipped: {', '.join(missing)} not installed (pip install 'desktop-chat[test]')"
+    return [Figure(name, 0.0, "", target, detail)]
 
 
 def table(figures: list[Figure]) -> str:

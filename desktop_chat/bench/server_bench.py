@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import statistics
 import subprocess
 import sys
@@ -11,7 +10,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from desktop_chat.bench.report import Figure
+from desktop_chat.bench.report import Figure, skipped_without_http_stack
 
 PROMPT = "Write a long story about a lighthouse keeper and a storm. Use many details."
 SYSTEM = "You are a helpful assistant."
@@ -114,10 +113,9 @@ def in_engine(client: Any) -> tuple[float, int]:
 
 
 def run(model: Path) -> list[Figure]:
-    missing = [m for m in ("openai", "uvicorn", "sse_starlette") if not importlib.util.find_spec(m)]
-    if missing:
-        detail = f"skipped: {', '.join(missing)} not installed (pip install 'desktop-chat[test]')"
-        return [Figure(NAME, 0.0, "", ">= 0.95", detail)]
+    skipped = skipped_without_http_stack(NAME, ">= 0.95")
+    if skipped is not None:
+        return skipped
     from PySide6.QtCore import QCoreApplication
 
     from desktop_chat.bench.qt_wait import wait_until
