@@ -115,10 +115,15 @@ def run(args: argparse.Namespace) -> int:
             return 2
         if args.endpoint:
             return _fail("--json-schema works with the local model only, not with --endpoint.", 2)
-    if args.mcp and (args.endpoint or args.schema_text is not None):
-        return _fail("--mcp works with the local model and without --json-schema.", 2)
+    if args.mcp and args.schema_text is not None:
+        return _fail("--mcp works without --json-schema.", 2)
     if args.endpoint:
         from desktop_chat.commands.remote_chat import run_remote
+
+        if chat_tools.wants_tools(args):
+            from desktop_chat.commands import remote_tool_chat
+
+            return remote_tool_chat.run(args, settings)
 
         return run_remote(args, settings)
     model = _pick_model(Path(args.model) if args.model else None, settings)

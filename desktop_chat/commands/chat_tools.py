@@ -63,8 +63,13 @@ def _fail(message: str, code: int = 1) -> int:
 
 
 def run_with_tools(
-    args: argparse.Namespace, settings: settings_mod.Settings, model: Path, store: Any
+    args: argparse.Namespace,
+    settings: settings_mod.Settings,
+    model: Path,
+    store: Any,
+    factory: Any = None,
 ) -> int:
+    """The tool turn; ``factory`` makes the chat (a remote one) with _ToolChat's arguments."""
     from desktop_chat.tools import config
     from desktop_chat.tools.toolbox import Toolbox
 
@@ -82,7 +87,8 @@ def run_with_tools(
             print(f"desktop-chat: {problem}", file=sys.stderr)
         if choice == "required" and not toolbox.specs:
             return _fail("--tool-choice required, but no tool could be offered.", 2)
-        return _ToolChat(args, settings, model, store, toolbox, choice).run()
+        make = factory or _ToolChat
+        return int(make(args, settings, model, store, toolbox, choice).run())
     finally:
         toolbox.close()
 
@@ -103,6 +109,7 @@ class _ToolChat:
 
         self.args = args
         self.model = model
+        self.model_name = model.name  # what the conversation records as its model
         self.effective = settings_mod.effective(settings, settings_mod.model_key_for(model))
         self.store = store
         self.toolbox = toolbox
@@ -155,6 +162,10 @@ class _ToolChat:
         self._generate()
 
     def _generate(self) -> None:
+        self.client.generate(self._request())
+
+    def _request(self) -> Any:
+        """The next round's request (a fresh reasoning splitter and round text with it)."""
         from desktop_chat.chat.reasoning import ReasoningSplitter
         from desktop_chat.engine.types import ChatMessage, ChatRequest
 
@@ -162,7 +173,7 @@ class _ToolChat:
         base = system if system is not None else self.effective.generation.system_prompt
         self.round_text = ""
         self.splitter = ReasoningSplitter()
-        request = ChatRequest(
+        return ChatRequest(
             history=self.loop.history((ChatMessage("user", self.args.prompt),)),
             system=base,
             tools=self.loop.tools(),
@@ -170,7 +181,6 @@ class _ToolChat:
             policy=self.effective.app.context_policy,
             json_schema=self.loop.schema(),
         )
-        self.client.generate(request)
 
     def _on_started(self, _request_id: int, info: Any) -> None:
         if self.splitter is not None and getattr(info, "opens_thinking", False):
@@ -282,14 +292,14 @@ class _ToolChat:
         from desktop_chat.store.exchange import start_exchange
 
         try:
-            exchange = start_exchange(self.store, self.args.prompt, self.model.name)
+            exchange = start_exchange(self.store, self.args.prompt, self.model_name)
             message = self.store.add_message(
                 exchange.conversation_id,
                 "assistant",
                 "",
                 parent_id=exchange.question_id,
                 complete=False,
-                model=self.model.name,
+                model=self.model_name,
             )
             self.message_id = message.id
         except StoreError as error:

@@ -102,7 +102,9 @@ def run_turn(
         )
     on_event(PromptInfo(fitted.prompt_tokens, n_ctx, fitted.first_kept, tuple(fitted.notes)))
     tools = tool_prompt.parse_tools(request.tools)
-    body = remote_http.request_body(endpoint, target.model, fitted.messages, request.gen, tools)
+    body = remote_http.request_body(
+        endpoint, target.model, fitted.messages, request.gen, tools, request.tool_choice
+    )
     closer = remote_http.Closer()
     context.on_cancel(closer.close)
     pending: list[str] = []

@@ -245,6 +245,7 @@ def request_body(
     messages: list[ChatMessage],
     gen: GenParams,
     tools: list[dict[str, Any]] | None = None,
+    tool_choice: str = "",
 ) -> dict[str, Any]:
     body: dict[str, Any] = {
         "model": model,
@@ -263,6 +264,8 @@ def request_body(
         body.update(top_k=gen.top_k, min_p=gen.min_p, repeat_penalty=gen.repeat_penalty)
     if tools:
         body["tools"] = tools
+        if tool_choice:
+            body["tool_choice"] = tool_choice
     return body
 
 

@@ -146,6 +146,9 @@ class ChatRequest:
     thinking: str = "auto"
     # The tools offered this turn: a JSON array of OpenAI function tools; "" for none.
     tools: str = ""
+    # A remote turn's tool_choice for the API ("required": the answer must be a call); "":
+    # the server's default. Local turns force a call with json_schema instead.
+    tool_choice: str = ""
 
 
 @dataclass(frozen=True)
