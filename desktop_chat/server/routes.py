@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hmac
 import json
 import logging
@@ -25,7 +24,6 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from desktop_chat.engine.reasoning import Piece, ReasoningSplitter
 from desktop_chat.engine.types import GenerationStats, GenParams, ModelInfo
 from desktop_chat.engine.worker import TextRequest
-from desktop_chat.fsutil import load_json_bounded
 from desktop_chat.server.bridge import EngineBridge, Event, Generation, QueueFull
 from desktop_chat.server.config import ServerConfig
 from desktop_chat.server.embeddings import available as embeddings_available
@@ -40,16 +38,13 @@ from desktop_chat.server.protocol import (
     parse_chat,
     parse_completion,
 )
+from desktop_chat.server.request_body import read_json
 from desktop_chat.server.request_log import RequestLog
 from desktop_chat.server.tool_calls import CallReader, shaped_calls
 
 log = logging.getLogger(__name__)
 
 RETRY_AFTER_S = 2
-JSON_DEPTH = 64
-# A body over the limit is still read (and dropped) up to this many times the limit, so the
-# client gets its 413 instead of a connection reset while it is still sending.
-DRAIN_FACTOR = 16
 OPEN_PATHS = frozenset({"/health"})
 
 
@@ -96,43 +91,6 @@ class ApiKeyMiddleware:
             await error.response()(scope, receive, send)
             return
         await self.app(scope, receive, send)
-
-
-async def read_json(request: Request, limit: int) -> dict[str, Any]:
-    too_big = ApiError(
-        413,
-        f"The request body is larger than this server accepts ({limit:,} bytes).",
-        code="request_too_large",
-    )
-    length = request.headers.get("content-length", "")
-    if length.isdigit() and int(length) > limit:
-        await _drain(request, int(length), limit)
-        raise too_big
-    body = bytearray()
-    async for piece in request.stream():
-        body += piece
-        if len(body) > limit:
-            await _drain(request, len(body), limit)
-            raise too_big
-    try:
-        data = load_json_bounded(bytes(body), max_depth=JSON_DEPTH, max_bytes=None)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise ApiError(
-            400, f"The request body is not valid JSON ({error}).", code="invalid_json"
-        ) from error
-    if not isinstance(data, dict):
-        raise ApiError(400, "The request body must be a JSON object.", code="invalid_json")
-    return data
-
-
-async def _drain(request: Request, seen: int, limit: int) -> None:
-    if seen > limit * DRAIN_FACTOR:
-        return
-    with contextlib.suppress(Exception):
-        async for piece in request.stream():
-            seen += len(piece)
-            if seen > limit * DRAIN_FACTOR:
-                return
 
 
 def _resolve_model(context: ServerContext, name: str) -> str:
