@@ -6,8 +6,16 @@ import logging
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QSize, QTimer, Signal, Slot
-from PySide6.QtWidgets import QComboBox, QSizePolicy, QWidget
+from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QPaintEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QSizePolicy,
+    QStyle,
+    QStyleOptionComboBox,
+    QStylePainter,
+    QWidget,
+)
 
 from desktop_chat.chat.model_choices import ModelChoice, list_choices
 from desktop_chat.engine.worker import display_name
@@ -29,6 +37,22 @@ class ModelPicker(QComboBox):
 
     local_chosen = Signal(object)  # Path of a GGUF to load
     remote_chosen = Signal(str, str)  # endpoint, model
+
+    elides = True  # the closed box cuts a long model name with "…" (the layout probe knows)
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        """The current name cut with "…" where the header is narrow, never clipped mid-letter."""
+        painter = QStylePainter(self)
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        painter.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, option)
+        field = self.style().subControlRect(
+            QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, self
+        )
+        option.currentText = self.fontMetrics().elidedText(
+            option.currentText, Qt.TextElideMode.ElideRight, field.width()
+        )
+        painter.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, option)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -53,6 +53,7 @@ class Transcript(QScrollArea):
         # shown on a document that loads nothing, whatever markup those names carry.
         # Kiosk view's shop logo, above the welcome text.
         self.logo = QLabel()
+        self.logo.setTextFormat(Qt.TextFormat.PlainText)  # it only ever holds the image
         self.logo.setObjectName("kioskLogo")
         self.logo.setAlignment(CENTRED)
         self.logo.hide()

@@ -8,6 +8,8 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHeaderView,
     QLabel,
+    QStyle,
+    QStyleOptionComboBox,
     QTabBar,
     QWidget,
 )
@@ -43,9 +45,21 @@ def clipped_texts(root: QWidget) -> list[str]:
                     f"{_name(widget)} {widget.text()!r}: needs {widget.sizeHint().width()} px,"
                     f" has {widget.width()}"
                 )
-        elif isinstance(widget, QComboBox):
-            if widget.width() < widget.minimumSizeHint().width() - 1:
-                found.append(f"{_name(widget)} {widget.currentText()!r}: too narrow")
+        elif isinstance(widget, QComboBox) and not getattr(widget, "elides", False):
+            # What the closed box shows is its current choice; the popup lists the rest whole.
+            option = QStyleOptionComboBox()
+            widget.initStyleOption(option)
+            field = widget.style().subControlRect(
+                QStyle.ComplexControl.CC_ComboBox,
+                option,
+                QStyle.SubControl.SC_ComboBoxEditField,
+                widget,
+            )
+            need = widget.fontMetrics().horizontalAdvance(widget.currentText())
+            if need > field.width() + 1:
+                found.append(
+                    f"{_name(widget)} {widget.currentText()!r}: needs {need} px, has {field.width()}"
+                )
         elif isinstance(widget, QTabBar):
             for index in range(widget.count()):
                 if widget.tabRect(index).width() < widget.tabSizeHint(index).width() - 1:
