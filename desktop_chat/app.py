@@ -227,6 +227,7 @@ class DesktopChat(QObject):
             self.settings = settings_mod.with_value(
                 self.settings, "app.current_model", str(info.path)
             )
+            self.settings_pane.adopt_value("app.current_model", str(info.path))
             self._save()
 
     @Slot(int, str)
@@ -255,6 +256,7 @@ class DesktopChat(QObject):
                 self.settings = settings_mod.with_value(
                     self.settings, "app.last_profile", profile.id
                 )
+                self.settings_pane.adopt_value("app.last_profile", profile.id)
                 self._save()
 
     @Slot()

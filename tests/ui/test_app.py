@@ -151,3 +151,17 @@ def test_a_model_whose_template_is_refused_says_so_in_the_window(
     with qtbot.waitSignal(desktop_app.client.model_loaded, timeout=180_000):
         desktop_app.load_model(broken)
     qtbot.waitUntil(lambda: "chat template is broken" in desktop_app.chat.banner.text)
+
+
+def test_applying_settings_keeps_the_profile_the_app_chose_since(qtbot, desktop_app) -> None:
+    """The app records the last profile itself; the Settings pane's copy must follow, or the
+    next Apply (of anything) writes the old profile back."""
+    desktop_app._on_profile_chosen("customer-service")
+    assert desktop_app.settings.app.last_profile == "customer-service"
+    pane = desktop_app.settings_pane
+    editor = pane.editors["appearance.theme"]
+    editor.setCurrentIndex(editor.findData("dark"))
+    with qtbot.waitSignal(pane.applied, timeout=2000):
+        pane.apply()
+    assert desktop_app.settings.app.last_profile == "customer-service"
+    assert settings_mod.load().settings.app.last_profile == "customer-service"

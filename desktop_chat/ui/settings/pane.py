@@ -260,6 +260,11 @@ class SettingsPane(QWidget):
         self._settings = settings
         self._populate()
 
+    def adopt_value(self, key: str, value: object) -> None:
+        """Take a value the app itself changed (the current model, the last profile) without
+        dropping unapplied edits, so a later Apply does not write the old value back."""
+        self._settings = settings_mod.with_value(self._settings, key, value)
+
     def _shown_settings(self) -> settings_mod.Settings:
         if self._model_key is None:
             return self._settings
