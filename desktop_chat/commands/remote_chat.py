@@ -38,7 +38,9 @@ def resolve_endpoint(given: str) -> Any:
     return endpoints.Endpoint(name=host, base_url=url, preset=endpoints.Preset.CLOUD)
 
 
-def run_remote(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
+def open_remote(args: argparse.Namespace) -> tuple[Any, Any, Any] | int:
+    """What a remote chat needs, (endpoint, key, store or None), or the exit code of the
+    sentence already printed; shared by the plain and the tool-using remote chat."""
     from desktop_chat import logs
     from desktop_chat.engine import endpoints
 
@@ -64,6 +66,14 @@ def run_remote(args: argparse.Namespace, settings: settings_mod.Settings) -> int
             return file_error("chat", error, "The conversation history could not be opened")
         if notice:
             print(f"desktop-chat: {notice}", file=sys.stderr)
+    return endpoint, key, store
+
+
+def run_remote(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
+    opened = open_remote(args)
+    if isinstance(opened, int):
+        return opened
+    endpoint, key, store = opened
     try:
         return _RemoteChat(args, settings, endpoint, key, store).run()
     finally:

@@ -6,48 +6,20 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import signal
-import sys
 import threading
 from pathlib import Path
 from typing import Any
 
 from desktop_chat import settings as settings_mod
 from desktop_chat.commands import chat_tools
-from desktop_chat.commands.errors import file_error
-from desktop_chat.commands.remote_chat import resolve_endpoint
-
-
-def _fail(message: str, code: int = 1) -> int:
-    print(f"desktop-chat chat: error: {message}", file=sys.stderr)
-    return code
+from desktop_chat.commands.remote_chat import open_remote
 
 
 def run(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
-    from desktop_chat import logs
-    from desktop_chat.engine import endpoints
-
-    logs.setup()
-    if not args.model:
-        return _fail(
-            "pass --model NAME with --endpoint (`desktop-chat engines test NAME` lists them).", 2
-        )
-    try:
-        endpoint = resolve_endpoint(args.endpoint)
-    except endpoints.EndpointError as error:
-        return _fail(str(error), 2)
-    key = args.api_key if args.api_key is not None else endpoints.get_key(endpoint.name)
-    store = None
-    if not args.no_save:
-        from desktop_chat.store import StoreError, open_store
-
-        try:
-            store, notice = open_store()
-        except StoreError as error:
-            return _fail(f"{error} To answer without keeping it, pass --no-save.")
-        except OSError as error:
-            return file_error("chat", error, "The conversation history could not be opened")
-        if notice:
-            print(f"desktop-chat: {notice}", file=sys.stderr)
+    opened = open_remote(args)
+    if isinstance(opened, int):
+        return opened
+    endpoint, key, store = opened
 
     def make(*parts: Any) -> RemoteToolChat:
         return RemoteToolChat(endpoint, key, *parts)
