@@ -2,9 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeyEvent
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
+
+
+def handle_send_keys(
+    edit: QPlainTextEdit,
+    event: QKeyEvent,
+    submit: Callable[[], object],
+    escape: Callable[[], object],
+) -> bool:
+    """Enter submits, Shift+Enter adds a line, Esc escapes; True when the key was taken.
+
+    The composer and the in-place question editor share these keys, so they behave alike."""
+    key = event.key()
+    if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            edit.insertPlainText("\n")
+        else:
+            submit()
+        event.accept()
+        return True
+    if key == Qt.Key.Key_Escape:
+        escape()
+        event.accept()
+        return True
+    return False
 
 
 class Composer(QPlainTextEdit):
@@ -51,19 +77,8 @@ class Composer(QPlainTextEdit):
         self.files_dropped.emit(files)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        key = event.key()
-        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
-                self.insertPlainText("\n")
-            else:
-                self.submitted.emit()
-            event.accept()
-            return
-        if key == Qt.Key.Key_Escape:
-            self.stop_requested.emit()
-            event.accept()
-            return
-        super().keyPressEvent(event)
+        if not handle_send_keys(self, event, self.submitted.emit, self.stop_requested.emit):
+            super().keyPressEvent(event)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

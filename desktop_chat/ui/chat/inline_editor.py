@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+
+from desktop_chat.ui.chat.composer import handle_send_keys
 
 
 class EditBox(QPlainTextEdit):
@@ -14,19 +16,8 @@ class EditBox(QPlainTextEdit):
     cancelled = Signal()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        key = event.key()
-        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
-                self.insertPlainText("\n")
-            else:
-                self.submitted.emit()
-            event.accept()
-            return
-        if key == Qt.Key.Key_Escape:
-            self.cancelled.emit()
-            event.accept()
-            return
-        super().keyPressEvent(event)
+        if not handle_send_keys(self, event, self.submitted.emit, self.cancelled.emit):
+            super().keyPressEvent(event)
 
 
 class InlineEditor(QWidget):
