@@ -8,7 +8,7 @@ from typing import Any
 
 from desktop_chat.store.conversations import fetch_conversation
 from desktop_chat.store.db import Database
-from desktop_chat.store.errors import NotFoundError, StoreError
+from desktop_chat.store.errors import StoreError
 from desktop_chat.store.records import (
     ATTACHMENT_COLUMNS,
     ATTACHMENT_MODES,
@@ -19,15 +19,13 @@ from desktop_chat.store.records import (
     attachment_from_row,
     dump_json,
 )
+from desktop_chat.store.rows import fetch_row, given, update_columns
 
 
 def fetch_attachment(conn: sqlite3.Connection, attachment_id: int) -> Attachment:
-    row = conn.execute(
-        f"SELECT {ATTACHMENT_COLUMNS} FROM attachments WHERE id = ?", (attachment_id,)
-    ).fetchone()
-    if row is None:
-        raise NotFoundError(f"Attachment {attachment_id} does not exist.")
-    return attachment_from_row(row)
+    return attachment_from_row(
+        fetch_row(conn, "attachments", ATTACHMENT_COLUMNS, attachment_id, "Attachment")
+    )
 
 
 def conversation_attachments(conn: sqlite3.Connection, conversation_id: int) -> list[Attachment]:
@@ -96,27 +94,14 @@ class AttachmentsMixin(Database):
         sections: list[dict[str, Any]] | Unset = UNSET,
         error: str | Unset = UNSET,
     ) -> Attachment:
-        changes: dict[str, object] = {}
-        if not isinstance(mode, Unset):
-            if mode not in ATTACHMENT_MODES:
-                raise StoreError(
-                    f"Unknown attachment mode {mode!r}; use one of {ATTACHMENT_MODES}."
-                )
-            changes["mode"] = mode
-        if not isinstance(tokens, Unset):
-            changes["tokens"] = tokens
+        if not isinstance(mode, Unset) and mode not in ATTACHMENT_MODES:
+            raise StoreError(f"Unknown attachment mode {mode!r}; use one of {ATTACHMENT_MODES}.")
+        changes = given(mode=mode, tokens=tokens, error=error)
         if not isinstance(sections, Unset):
             changes["sections"] = dump_json(sections)
-        if not isinstance(error, Unset):
-            changes["error"] = error
         with self._transaction() as conn:
             fetch_attachment(conn, attachment_id)
-            if changes:
-                assignments = ", ".join(f"{name} = ?" for name in changes)
-                conn.execute(
-                    f"UPDATE attachments SET {assignments} WHERE id = ?",
-                    (*changes.values(), attachment_id),
-                )
+            update_columns(conn, "attachments", attachment_id, changes)
             return fetch_attachment(conn, attachment_id)
 
     def remove_attachment(self, attachment_id: int) -> None:

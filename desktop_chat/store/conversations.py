@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 from desktop_chat.store.db import Database
-from desktop_chat.store.errors import NotFoundError, StoreError
+from desktop_chat.store.errors import StoreError
 from desktop_chat.store.records import (
     CONTEXT_POLICIES,
     CONVERSATION_COLUMNS,
@@ -18,15 +18,13 @@ from desktop_chat.store.records import (
     conversation_from_row,
     dump_json,
 )
+from desktop_chat.store.rows import fetch_row, given, update_columns
 
 
 def fetch_conversation(conn: sqlite3.Connection, conversation_id: int) -> Conversation:
-    row = conn.execute(
-        f"SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE id = ?", (conversation_id,)
-    ).fetchone()
-    if row is None:
-        raise NotFoundError(f"Conversation {conversation_id} does not exist.")
-    return conversation_from_row(row)
+    return conversation_from_row(
+        fetch_row(conn, "conversations", CONVERSATION_COLUMNS, conversation_id, "Conversation")
+    )
 
 
 def _check_policy(policy: str) -> None:
@@ -95,30 +93,18 @@ class ConversationsMixin(Database):
         touch: bool = False,
     ) -> Conversation:
         """Change only the given fields; ``touch`` also moves it to the top of the list."""
-        changes: dict[str, object] = {}
-        if not isinstance(title, Unset):
-            changes["title"] = title
-        if not isinstance(model, Unset):
-            changes["model"] = model
-        if not isinstance(profile, Unset):
-            changes["profile"] = profile
+        changes = given(title=title, model=model, profile=profile, context_policy=context_policy)
         if not isinstance(pinned, Unset):
             changes["pinned"] = int(pinned)
         if not isinstance(context_policy, Unset):
             _check_policy(context_policy)
-            changes["context_policy"] = context_policy
         if not isinstance(settings, Unset):
             changes["settings"] = dump_json(settings)
         if touch:
             changes["updated"] = time.time()
         with self._transaction() as conn:
             fetch_conversation(conn, conversation_id)
-            if changes:
-                assignments = ", ".join(f"{name} = ?" for name in changes)
-                conn.execute(
-                    f"UPDATE conversations SET {assignments} WHERE id = ?",
-                    (*changes.values(), conversation_id),
-                )
+            update_columns(conn, "conversations", conversation_id, changes)
             return fetch_conversation(conn, conversation_id)
 
     def rename_conversation(self, conversation_id: int, title: str) -> Conversation:
