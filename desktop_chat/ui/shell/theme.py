@@ -211,6 +211,8 @@ QProgressBar {{ background: {p["input"]}; color: {p["text"]}; border: 1px solid 
 QProgressBar::chunk {{ background: {p["accent"]}; border-radius: 5px; }}
 QToolButton {{ color: {p["text"]}; background: transparent; border: none; padding: 2px 6px; }}
 QToolButton:hover {{ background: {p["selected"]}; border-radius: 6px; }}
+/* Left to the base style, a menu button's arrow sits in a light framed box on a dark card. */
+QToolButton::menu-button {{ border: none; background: transparent; width: 14px; }}
 QMenu::item {{ padding: 4px 18px; }}
 QMenu::item:disabled {{ color: {p["muted"]}; }}
 QMessageBox, QDialog, QInputDialog {{ background: {p["bg"]}; }}

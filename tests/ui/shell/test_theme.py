@@ -6,7 +6,12 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication, QTabWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QStyle,
+    QStyleOptionToolButton,
+    QTabWidget,
+)
 
 from desktop_chat import settings as settings_mod
 from desktop_chat.ui.shell import theme
@@ -104,3 +109,39 @@ def test_a_combo_box_popup_is_dark_in_the_dark_theme(themed_app):
     ground, text = colours.color(QPalette.ColorRole.Base), colours.color(QPalette.ColorRole.Text)
     assert ground.lightness() < 80
     assert contrast(ground, text) >= MIN_CONTRAST
+
+
+@pytest.mark.parametrize("themed_app", ["light", "dark"], indirect=True)
+def test_the_copy_buttons_menu_arrow_is_an_arrow_not_a_box(themed_app):
+    """The Copy ▾ part of a message's Copy button: no frame drawn round its arrow."""
+    [_question, answer] = themed_app.chat.transcript.views
+    button = answer.copy_button
+    assert button.isVisible()
+    option = QStyleOptionToolButton()
+    button.initStyleOption(option)
+    arrow = button.style().subControlRect(
+        QStyle.ComplexControl.CC_ToolButton, option, QStyle.SubControl.SC_ToolButtonMenu, button
+    )
+    assert arrow.width() >= 8
+    # Grabbed from the card, so that the card's background is under the transparent button.
+    card = button.parentWidget()
+    image = card.grab(button.geometry()).toImage()
+    scale = image.width() / button.width()
+    # Its right, top and bottom edges (the label's last letter may reach into its left one).
+    inside = arrow.adjusted(3, 1, -1, -1)
+    edge = [
+        image.pixelColor(int(x * scale), int(y * scale)).name()
+        for x in range(inside.left(), inside.right() + 1)
+        for y in (inside.top(), inside.bottom())
+    ] + [
+        image.pixelColor(int(inside.right() * scale), int(y * scale)).name()
+        for y in range(inside.top(), inside.bottom() + 1)
+    ]
+    # The box's border ran all round the arrow; now its edges are the card's own colour.
+    assert len(set(edge)) == 1, sorted(set(edge))
+    drawn = {
+        image.pixelColor(int(x * scale), int(y * scale)).name()
+        for x in range(arrow.left(), arrow.right() + 1)
+        for y in range(arrow.top(), arrow.bottom() + 1)
+    }
+    assert len(drawn) > 1  # and an arrow is drawn in it
