@@ -123,6 +123,10 @@ def _md(theme: str) -> MarkdownIt:
         token = tokens[idx]
         language = token.info.strip().split(" ")[0] if token.info else ""
         code = token.content.rstrip("\n")
+        if not code.strip():
+            # A fence with nothing inside (small models end answers with a stray ```) would
+            # be an empty grey box with a Copy link that copies nothing.
+            return ""
         body = _highlight(code, language, theme)
         copy = html.escape(QCoreApplication.translate("markdown", "Copy"))
         small = f'style="color:{muted}; font-size:small"'
@@ -218,7 +222,9 @@ def to_html(text: str, theme: str = "light") -> str:
     if too_deep(text):
         return plain_to_html(text)
     try:
-        return _renderer(theme).render(text)
+        rendered = _renderer(theme).render(text)
+        # Only empty code fences (dropped above) can render to nothing: show what was typed.
+        return rendered if rendered.strip() or not text.strip() else plain_to_html(text)
     except Exception:  # a renderer bug must never lose the answer
         log.exception("markdown rendering failed")
         return plain_to_html(text)

@@ -20,6 +20,13 @@ def test_code_blocks_are_highlighted_and_keep_indentation() -> None:
     assert "```" not in html
 
 
+def test_a_stray_fence_at_the_end_adds_no_empty_code_box() -> None:
+    # SmolLM2 often ends an unfenced snippet with a lone ```: CommonMark opens an empty block.
+    html = to_html("def f(x):\n    return x\n```")
+    assert "copy:" not in html and "white-space: pre;" not in html
+    assert "return x" in html
+
+
 def test_raw_html_is_escaped() -> None:
     html = to_html("<script>alert(1)</script> and <b>bold</b>")
     assert "<script>" not in html and "&lt;script&gt;" in html
