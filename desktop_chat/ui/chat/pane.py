@@ -32,6 +32,7 @@ from desktop_chat.store import Message, Store, StoreError
 from desktop_chat.ui.chat.attachments import AttachmentBar
 from desktop_chat.ui.chat.composer import Composer
 from desktop_chat.ui.chat.header import ChatHeader, named_label
+from desktop_chat.ui.chat.kiosk_mode import KioskMode
 from desktop_chat.ui.chat.message_actions import MessageActions
 from desktop_chat.ui.chat.meter import ContextMeter
 from desktop_chat.ui.chat.model_picker import ModelPicker
@@ -47,8 +48,6 @@ OPEN_MODELS = "models"  # the banner action that opens the Models pane
 # The conversation list is as wide as the user drags it, within these bounds.
 SIDEBAR_MIN_PX = 180
 SIDEBAR_MAX_PX = 320
-# A kiosk conversation left this long unused starts afresh (Settings: kiosk_idle_minutes).
-KIOSK_IDLE_MS = 3 * 60_000
 # Below this width the pane hides its conversation list behind the header's toggle.
 NARROW_PX = 760
 
@@ -153,13 +152,8 @@ class ChatPane(QWidget):
         outer.addWidget(self.splitter)
         self._narrow = False
         self._sidebar_wanted = False  # in a narrow pane: the user opened the list
-        self._kiosk = False
-        self._kiosk_idle = QTimer(self)
-        self._kiosk_idle.setSingleShot(True)
-        self._kiosk_idle.setInterval(KIOSK_IDLE_MS)
-        self._kiosk_idle.timeout.connect(self._on_kiosk_idle)
-        self.composer.textChanged.connect(self._kiosk_activity)
-        self.controller.stream_chunk.connect(self._kiosk_activity)
+        self.kiosk = KioskMode(self.controller, self.composer, self)
+        self.kiosk.idle_reset.connect(self.new_chat)
 
         # What the user does goes to the controller ...
         self.header_row.new_chat_requested.connect(self.new_chat)
@@ -279,7 +273,7 @@ class ChatPane(QWidget):
 
     def _show_welcome(self) -> None:
         profile = self.controller.profile
-        if self._kiosk:  # the shop's name, never a chat's internal title
+        if self.kiosk.on:  # the shop's name, never a chat's internal title
             shop = (profile.shop_name or profile.name) if profile else ""
             self.header.setText(shop or self.tr("Desktop Chat"))
         else:
@@ -294,8 +288,8 @@ class ChatPane(QWidget):
         if greeting:
             text = f"<h2>{html.escape(greeting)}</h2>"
         remote = self._remote
-        self.transcript.set_logo(profile.logo if self._kiosk and profile else "")
-        if self._kiosk:
+        self.transcript.set_logo(profile.logo if self.kiosk.on and profile else "")
+        if self.kiosk.on:
             # Customers see the shop: its logo, its name and its greeting; nothing internal.
             shop = profile.shop_name if profile else ""
             if shop:
@@ -324,7 +318,7 @@ class ChatPane(QWidget):
         No editing controls, statistics, model name or chat titles; the header shows the
         profile's name (the shop's) and a conversation left idle starts afresh.
         """
-        self._kiosk = on
+        self.kiosk.set_on(on)
         self.status_label.setVisible(not on)
         self.attachments.button.setVisible(not on)  # customers ask; they do not upload files
         self.header_row.set_kiosk(on)
@@ -332,31 +326,13 @@ class ChatPane(QWidget):
         self._place_sidebar()
         if on:
             self.new_chat()
-            self._kiosk_activity()
+            self.kiosk.activity()
         else:
-            self._kiosk_idle.stop()
             self._show_welcome()
 
     def set_kiosk_idle_minutes(self, minutes: int) -> None:
         """How long a kiosk conversation may sit unused before a fresh one starts (0: never)."""
-        self._kiosk_idle.setInterval(max(0, minutes) * 60_000)
-        self._kiosk_activity()
-
-    @Slot()
-    def _kiosk_activity(self, *_args: object) -> None:
-        if self._kiosk and self._kiosk_idle.interval() > 0:
-            self._kiosk_idle.start()
-
-    @Slot()
-    def _on_kiosk_idle(self) -> None:
-        if not self._kiosk:
-            return
-        if self.controller.busy:
-            self._kiosk_idle.start()  # an answer is still coming: wait for the next turn
-            return
-        if self.controller.branch or self.composer.toPlainText():
-            self.composer.clear()
-            self.new_chat()
+        self.kiosk.set_idle_minutes(minutes)
 
     # -- layout ----------------------------------------------------------------------------
     @property
@@ -395,13 +371,13 @@ class ChatPane(QWidget):
         never make the window wider than the screen.
         """
         self.header_row.set_narrow(self._narrow)
-        float_it = self._narrow and self._sidebar_wanted and not self._kiosk
+        float_it = self._narrow and self._sidebar_wanted and not self.kiosk.on
         if float_it and not self._floating:
             self.sidebar.setParent(self)
             self._fit_floating()
         elif not float_it and self._floating:
             self.splitter.insertWidget(0, self.sidebar)
-        self.sidebar.setVisible(not self._kiosk and (not self._narrow or self._sidebar_wanted))
+        self.sidebar.setVisible(not self.kiosk.on and (not self._narrow or self._sidebar_wanted))
         if self._floating:
             self.sidebar.raise_()
 

@@ -41,8 +41,8 @@ def test_a_kiosk_chat_left_idle_starts_afresh(qtbot, ready_app):
     ready_app.window.set_kiosk(True)
     ask(qtbot, ready_app, "Hello!")
     assert chat.controller.branch
-    chat._kiosk_idle.setInterval(200)
-    chat._kiosk_activity()
+    chat.kiosk.idle_timer.setInterval(200)
+    chat.kiosk.activity()
     qtbot.waitUntil(lambda: not chat.controller.branch, timeout=10_000)
     assert chat.transcript.views == []
     ready_app.window.set_kiosk(False)
