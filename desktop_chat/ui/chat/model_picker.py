@@ -6,21 +6,13 @@ import logging
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QPaintEvent
-from PySide6.QtWidgets import (
-    QComboBox,
-    QSizePolicy,
-    QStyle,
-    QStyleOptionComboBox,
-    QStylePainter,
-    QWidget,
-)
+from PySide6.QtCore import QSize, QTimer, Signal, Slot
+from PySide6.QtWidgets import QComboBox, QSizePolicy, QWidget
 
 from desktop_chat.chat.model_choices import ModelChoice, list_choices
 from desktop_chat.engine.worker import display_name
 from desktop_chat.tasks import TaskRunner
-from desktop_chat.ui.shell.widgets import plain_tooltip
+from desktop_chat.ui.shell.widgets import ElidingComboBox, plain_tooltip
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +20,7 @@ log = logging.getLogger(__name__)
 MAX_WIDTH_PX = 260
 
 
-class ModelPicker(QComboBox):
+class ModelPicker(ElidingComboBox):
     """Lists what the chat can talk to; choosing one asks for it (the app loads it).
 
     The list is read on the task runner (scanning the library reads GGUF headers). While a
@@ -37,22 +29,6 @@ class ModelPicker(QComboBox):
 
     local_chosen = Signal(object)  # Path of a GGUF to load
     remote_chosen = Signal(str, str)  # endpoint, model
-
-    elides = True  # the closed box cuts a long model name with "…" (the layout probe knows)
-
-    def paintEvent(self, _event: QPaintEvent) -> None:
-        """The current name cut with "…" where the header is narrow, never clipped mid-letter."""
-        painter = QStylePainter(self)
-        option = QStyleOptionComboBox()
-        self.initStyleOption(option)
-        painter.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, option)
-        field = self.style().subControlRect(
-            QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, self
-        )
-        option.currentText = self.fontMetrics().elidedText(
-            option.currentText, Qt.TextElideMode.ElideRight, field.width()
-        )
-        painter.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, option)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
