@@ -37,6 +37,7 @@ from desktop_chat.ui.chat.message_actions import MessageActions
 from desktop_chat.ui.chat.meter import ContextMeter
 from desktop_chat.ui.chat.model_picker import ModelPicker
 from desktop_chat.ui.chat.sidebar import ConversationSidebar
+from desktop_chat.ui.chat.sidebar_placement import SidebarPlacement
 from desktop_chat.ui.chat.suggestion_bar import SuggestionBar
 from desktop_chat.ui.chat.transcript import PAGE_SIZE, Transcript
 from desktop_chat.ui.shell.banner import Banner
@@ -45,11 +46,6 @@ from desktop_chat.ui.shell.widgets import plain_tooltip
 log = logging.getLogger(__name__)
 
 OPEN_MODELS = "models"  # the banner action that opens the Models pane
-# The conversation list is as wide as the user drags it, within these bounds.
-SIDEBAR_MIN_PX = 180
-SIDEBAR_MAX_PX = 320
-# Below this width the pane hides its conversation list behind the header's toggle.
-NARROW_PX = 760
 
 
 class ChatPane(QWidget):
@@ -138,9 +134,10 @@ class ChatPane(QWidget):
         layout.addWidget(bottom)
         # Status text (model name and speed) is cut, never allowed to widen the window.
         self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.sidebar.setMinimumWidth(SIDEBAR_MIN_PX)
-        self.sidebar.setMaximumWidth(SIDEBAR_MAX_PX)
         self.splitter = QSplitter()
+        self.placement = SidebarPlacement(
+            self, self.sidebar, self.splitter, self.header_row, lambda: self.kiosk.on
+        )
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self.sidebar)
         self.splitter.addWidget(column)
@@ -150,8 +147,6 @@ class ChatPane(QWidget):
         outer = QHBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.splitter)
-        self._narrow = False
-        self._sidebar_wanted = False  # in a narrow pane: the user opened the list
         self.kiosk = KioskMode(self.controller, self.composer, self)
         self.kiosk.idle_reset.connect(self.new_chat)
 
@@ -323,7 +318,7 @@ class ChatPane(QWidget):
         self.attachments.button.setVisible(not on)  # customers ask; they do not upload files
         self.header_row.set_kiosk(on)
         self.transcript.set_kiosk(on)
-        self._place_sidebar()
+        self.placement.place()
         if on:
             self.new_chat()
             self.kiosk.activity()
@@ -338,53 +333,20 @@ class ChatPane(QWidget):
     @property
     def narrow(self) -> bool:
         """Whether the conversation list waits behind the header's toggle for want of room."""
-        return self._narrow
+        return self.placement.narrow
 
     @Slot()
     def toggle_sidebar(self) -> None:
-        self._sidebar_wanted = not self.sidebar.isVisibleTo(self)
-        self._place_sidebar()
+        self.placement.toggle()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        narrow = event.size().width() < NARROW_PX
-        if narrow != self._narrow:
-            self._narrow = narrow
-            self._sidebar_wanted = False
-            self._place_sidebar()
-        elif self._floating:
-            self._fit_floating()
+        self.placement.resized(event.size().width())
 
     def minimumSizeHint(self) -> QSize:
         # The list gives way (it floats over a narrow chat): only the chat column must fit.
         hint = super().minimumSizeHint()
         return QSize(self._column.minimumSizeHint().width(), hint.height())
-
-    @property
-    def _floating(self) -> bool:
-        return self.sidebar.parent() is self
-
-    def _place_sidebar(self) -> None:
-        """Beside the chat when there is room; in a narrow pane over it, when asked for.
-
-        Floating over the chat it takes no room from the layout, so opening the list can
-        never make the window wider than the screen.
-        """
-        self.header_row.set_narrow(self._narrow)
-        float_it = self._narrow and self._sidebar_wanted and not self.kiosk.on
-        if float_it and not self._floating:
-            self.sidebar.setParent(self)
-            self._fit_floating()
-        elif not float_it and self._floating:
-            self.splitter.insertWidget(0, self.sidebar)
-        self.sidebar.setVisible(not self.kiosk.on and (not self._narrow or self._sidebar_wanted))
-        if self._floating:
-            self.sidebar.raise_()
-
-    def _fit_floating(self) -> None:
-        top = self.header_row.geometry().bottom() + 1
-        width = min(SIDEBAR_MAX_PX, max(SIDEBAR_MIN_PX, self.width() * 2 // 5))
-        self.sidebar.setGeometry(0, top, width, self.height() - top)
 
     def set_readable_width(self, width: int) -> None:
         """The messages' and the composer's column width (Settings > Appearance)."""
