@@ -10,14 +10,11 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
-    QFormLayout,
-    QHBoxLayout,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -28,6 +25,7 @@ from desktop_chat.engine.remote import timeouts_for
 from desktop_chat.engine.remote_errors import RemoteError
 from desktop_chat.tasks import TaskContext, TaskRunner
 from desktop_chat.ui.settings.pages import FieldForm, hint
+from desktop_chat.ui.settings.record_list import RecordList
 from desktop_chat.ui.shell.widgets import plain_label
 
 log = logging.getLogger(__name__)
@@ -60,23 +58,10 @@ class EnginesPage(FieldForm):
         )
         self.outer.insertWidget(0, intro)
 
-        body = QHBoxLayout()
-        left = QVBoxLayout()
-        self.list = QListWidget()
-        self.list.setObjectName("endpointList")
-        self.list.setMinimumWidth(160)
-        self.list.setMaximumWidth(220)
-        self.list.setMaximumHeight(300)
-        self.new_button = QPushButton(self.tr("Add endpoint"))
-        self.remove_button = QPushButton(self.tr("Remove"))
-        left.addWidget(self.list)
-        left.addWidget(self.new_button)
-        left.addWidget(self.remove_button)
-        left.addStretch(1)
-        body.addLayout(left)
-
-        right = QVBoxLayout()
-        form = QFormLayout()
+        self.records = RecordList("endpointList", self.tr("Add endpoint"))
+        self.list = self.records.list
+        self.new_button = self.records.add_button
+        self.remove_button = self.records.remove_button
         self.name_edit = QLineEdit()
         self.name_edit.setPlaceholderText(self.tr("e.g. lab server"))
         self.preset_box = QComboBox()
@@ -106,14 +91,16 @@ class EnginesPage(FieldForm):
         self.timeout_spin.setDecimals(0)
         self.timeout_spin.setSuffix(" s")
         self.timeout_spin.setSpecialValueText(self.tr("Default"))
-        form.addRow(plain_label(self.tr("Name")), self.name_edit)
-        form.addRow(plain_label(self.tr("Engine")), self.preset_box)
-        form.addRow(plain_label(self.tr("Base URL")), self.url_edit)
-        form.addRow(plain_label(self.tr("API key")), self.key_edit)
-        form.addRow(plain_label(self.tr("Keep the key")), self.key_storage)
-        form.addRow(plain_label(self.tr("Context size")), self.context_spin)
-        form.addRow(plain_label(self.tr("Stall timeout")), self.timeout_spin)
-        right.addLayout(form)
+        for label, editor in (
+            (self.tr("Name"), self.name_edit),
+            (self.tr("Engine"), self.preset_box),
+            (self.tr("Base URL"), self.url_edit),
+            (self.tr("API key"), self.key_edit),
+            (self.tr("Keep the key"), self.key_storage),
+            (self.tr("Context size"), self.context_spin),
+            (self.tr("Stall timeout"), self.timeout_spin),
+        ):
+            self.records.add_row(label, editor)
         self.keyring_note = hint(
             self.tr(
                 "No system keyring works on this computer, so keys are kept for this session "
@@ -121,32 +108,26 @@ class EnginesPage(FieldForm):
             )
         )
         self.keyring_note.setVisible(not endpoints.keyring_available())
-        right.addWidget(self.keyring_note)
-        buttons = QHBoxLayout()
-        self.save_button = QPushButton(self.tr("Save"))
-        self.save_button.setProperty("primary", True)
-        self.test_button = QPushButton(self.tr("Test connection"))
-        buttons.addWidget(self.save_button)
-        buttons.addWidget(self.test_button)
-        buttons.addStretch(1)
-        right.addLayout(buttons)
-        self.status = hint("")
+        self.records.column.addWidget(self.keyring_note)
+        self.save_button, self.test_button = self.records.add_actions(
+            self.tr("Save"), self.tr("Test connection")
+        )
+        self.status = self.records.status
         self.status.setObjectName("engineStatus")
-        right.addWidget(self.status)
-        right.addWidget(plain_label(self.tr("Models on this server")))
+        column = self.records.column
+        column.addWidget(plain_label(self.tr("Models on this server")))
         self.models = QListWidget()
         self.models.setObjectName("remoteModels")
         self.models.setMinimumHeight(90)
         self.models.setMaximumHeight(150)
-        right.addWidget(self.models)
+        column.addWidget(self.models)
         self.use_button = QPushButton(self.tr("Use in chat"))
         self.use_button.setToolTip(
             self.tr("Talk to the chosen model in the open chat and in new chats")
         )
-        right.addWidget(self.use_button, 0, Qt.AlignmentFlag.AlignLeft)
-        body.addLayout(right, 1)
+        column.addWidget(self.use_button, 0, Qt.AlignmentFlag.AlignLeft)
         # Above the FieldForm grid (the timeouts for every endpoint): intro, endpoints, title.
-        self.outer.insertLayout(1, body)
+        self.outer.insertWidget(1, self.records)
         timing = plain_label(self.tr("For every remote engine"))
         timing.setObjectName("sectionSubtitle")
         self.outer.insertWidget(2, timing)
@@ -154,7 +135,7 @@ class EnginesPage(FieldForm):
             self.add(key)
         self.finish()
 
-        self.list.currentRowChanged.connect(self._on_row)
+        self.records.chosen.connect(self._on_chosen)
         self.new_button.clicked.connect(self.new_endpoint)
         self.remove_button.clicked.connect(self.remove_endpoint)
         self.save_button.clicked.connect(self.save_endpoint)
@@ -167,25 +148,11 @@ class EnginesPage(FieldForm):
 
     # -- the list --------------------------------------------------------------------------
     def refresh(self, select: str | None = None) -> None:
-        self.list.blockSignals(True)
-        self.list.clear()
-        items = endpoints.load()
-        for endpoint in items:
-            self.list.addItem(endpoint.name)
-        self.list.blockSignals(False)
-        names = [e.name for e in items]
-        wanted = select if select in names else (names[0] if names else None)
-        if wanted is None:
-            self.new_endpoint()
-        else:
-            self.list.setCurrentRow(names.index(wanted))
-            self._show(endpoints.get(wanted))
-        self.remove_button.setEnabled(bool(items))
+        self.records.fill([e.name for e in endpoints.load()], select)
 
-    @Slot(int)
-    def _on_row(self, row: int) -> None:
-        if row >= 0:
-            self._show(endpoints.get(self.list.item(row).text()))
+    @Slot(str)
+    def _on_chosen(self, name: str) -> None:
+        self._show(endpoints.get(name) if name else None)
 
     def _show(self, endpoint: Endpoint | None) -> None:
         self._current = endpoint.name if endpoint else None
@@ -235,8 +202,7 @@ class EnginesPage(FieldForm):
 
     @Slot()
     def new_endpoint(self) -> None:
-        self.list.clearSelection()
-        self._show(None)
+        self.records.new_record()
         self.name_edit.setFocus()
 
     @Slot()

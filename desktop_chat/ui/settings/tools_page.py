@@ -13,11 +13,9 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -29,6 +27,7 @@ from desktop_chat.tools.config import ServerConfig, ToolsConfig
 from desktop_chat.tools.mcp_client import McpError, McpHub
 from desktop_chat.tools.specs import ToolSpec
 from desktop_chat.ui.settings.pages import hint
+from desktop_chat.ui.settings.record_list import RecordList
 from desktop_chat.ui.shell.widgets import plain_label
 
 log = logging.getLogger(__name__)
@@ -78,6 +77,7 @@ class ToolsPage(QWidget):
             self.builtin_boxes[name] = box
             outer.addWidget(box)
         limit_row = QFormLayout()
+        limit_row.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         self.limit = QSpinBox()
         self.limit.setRange(1, 64)
         self.limit.setValue(self.config.max_calls_per_turn)
@@ -88,23 +88,11 @@ class ToolsPage(QWidget):
         servers_title = plain_label(self.tr("MCP servers"))
         servers_title.setObjectName("subTitle")
         outer.addWidget(servers_title)
-        body = QHBoxLayout()
-        left = QVBoxLayout()
-        self.list = QListWidget()
-        self.list.setObjectName("mcpServerList")
-        self.list.setMinimumWidth(150)
-        self.list.setMaximumWidth(220)
-        self.list.setMaximumHeight(260)
-        self.add_button = QPushButton(self.tr("Add server"))
-        self.import_button = QPushButton(self.tr("Import mcp.json…"))
-        self.remove_button = QPushButton(self.tr("Remove"))
-        for widget in (self.list, self.add_button, self.import_button, self.remove_button):
-            left.addWidget(widget)
-        left.addStretch(1)
-        body.addLayout(left)
-
-        right = QVBoxLayout()
-        form = QFormLayout()
+        self.records = RecordList("mcpServerList", self.tr("Add server"))
+        self.list = self.records.list
+        self.add_button = self.records.add_button
+        self.import_button = self.records.add_list_button(self.tr("Import mcp.json…"))
+        self.remove_button = self.records.remove_button
         self.name_edit = QLineEdit()
         self.command_edit = QLineEdit()
         self.command_edit.setPlaceholderText(
@@ -116,30 +104,25 @@ class ToolsPage(QWidget):
         self.timeout.setRange(1, 3600)
         self.timeout.setSuffix(self.tr(" s"))
         self.timeout.setValue(config.DEFAULT_TIMEOUT_S)
-        form.addRow(plain_label(self.tr("Name")), self.name_edit)
-        form.addRow(plain_label(self.tr("Command (stdio)")), self.command_edit)
-        form.addRow(plain_label(self.tr("or URL (Streamable HTTP)")), self.url_edit)
-        form.addRow(plain_label(self.tr("Timeout per call")), self.timeout)
-        right.addLayout(form)
-        row = QHBoxLayout()
-        self.save_button = QPushButton(self.tr("Save server"))
-        self.save_button.setProperty("primary", True)
-        self.check_button = QPushButton(self.tr("Start and list tools"))
-        row.addWidget(self.save_button)
-        row.addWidget(self.check_button)
-        row.addStretch(1)
-        right.addLayout(row)
-        self.status = hint("")
-        right.addWidget(self.status)
+        for label, editor in (
+            (self.tr("Name"), self.name_edit),
+            (self.tr("Command (stdio)"), self.command_edit),
+            (self.tr("or URL (Streamable HTTP)"), self.url_edit),
+            (self.tr("Timeout per call"), self.timeout),
+        ):
+            self.records.add_row(label, editor)
+        self.save_button, self.check_button = self.records.add_actions(
+            self.tr("Save server"), self.tr("Start and list tools")
+        )
+        self.status = self.records.status
         self.tools_list = QListWidget()
         self.tools_list.setObjectName("mcpToolList")
         self.tools_list.setMaximumHeight(220)
-        right.addWidget(self.tools_list)
-        body.addLayout(right, 1)
-        outer.addLayout(body)
+        self.records.column.addWidget(self.tools_list)
+        outer.addWidget(self.records)
         outer.addStretch(1)
 
-        self.list.currentTextChanged.connect(self._show_server)
+        self.records.chosen.connect(self._show_server)
         self.add_button.clicked.connect(self._new_server)
         self.import_button.clicked.connect(self._import_dialog)
         self.remove_button.clicked.connect(self._remove)
@@ -170,18 +153,7 @@ class ToolsPage(QWidget):
 
     # -- servers ---------------------------------------------------------------------------
     def _fill_list(self, select: str | None = None) -> None:
-        self.list.blockSignals(True)
-        self.list.clear()
-        for server in self.config.servers:
-            self.list.addItem(server.name)
-        self.list.blockSignals(False)
-        names = [s.name for s in self.config.servers]
-        if select in names:
-            self.list.setCurrentRow(names.index(select))
-        elif names:
-            self.list.setCurrentRow(0)
-        else:
-            self._new_server()
+        self.records.fill([s.name for s in self.config.servers], select)
 
     @Slot(str)
     def _show_server(self, name: str) -> None:
@@ -197,8 +169,8 @@ class ToolsPage(QWidget):
 
     @Slot()
     def _new_server(self) -> None:
-        self.list.clearSelection()
-        self._show_server("")
+        self.records.new_record()
+        self.name_edit.setFocus()
 
     def save_server(self) -> ServerConfig | None:
         name = self.name_edit.text().strip()

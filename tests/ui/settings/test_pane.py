@@ -15,6 +15,8 @@ from desktop_chat.models.starter import smollm2_path
 from desktop_chat.ui.settings.editors import SeedEditor, StopEditor, show_value, value_of
 from desktop_chat.ui.settings.pane import SettingsPane
 from desktop_chat.ui.settings.template_editor import EXAMPLE_TEMPLATE
+from desktop_chat.ui.shell.i18n import remove_translators
+from tests.ui.shell.layout_probe import clipped_texts
 
 # A value other than the default for every editor the pane has.
 NON_DEFAULTS = {
@@ -437,21 +439,34 @@ def test_a_language_change_offers_restart_now(qtbot, pane: SettingsPane) -> None
         pane.banner.button.click()
 
 
+@pytest.fixture
+def language(request, qapp) -> Iterator[str]:
+    """The interface language the app (asked for after this) starts in."""
+    settings = settings_mod.with_value(settings_mod.Settings(), "app.language", request.param)
+    settings_mod.save(settings)
+    yield request.param
+    remove_translators(qapp)
+
+
 @pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
-def test_at_800x600_the_pages_fit_their_scroll_area_so_no_help_line_is_cut(qtbot, desktop_app):
+@pytest.mark.parametrize("language", ["en", "zh_CN"], indirect=True)
+def test_at_800x600_the_pages_fit_their_scroll_area_so_no_help_line_is_cut(
+    qtbot, language, desktop_app
+):
     window = desktop_app.window
     window.show()
     window.resize(800, 600)
     window.show_settings()
     pane = desktop_app.settings_pane
-    too_wide = []
+    too_wide, clipped = [], []
     for row, name in enumerate(pane.pages):
-        if name in ("engines", "tools"):  # still wider: their rows of editors (issue 15)
-            continue
         pane.nav.setCurrentRow(row)
         scroll = pane.stack.currentWidget()
         qtbot.waitUntil(lambda scroll=scroll: scroll.isVisible())
         QApplication.processEvents()
         if scroll.widget().width() > scroll.viewport().width():
             too_wide.append((name, scroll.widget().width(), scroll.viewport().width()))
+        if name in ("engines", "tools"):  # their list and form stack when narrow (issue 15)
+            clipped += [f"{name}: {problem}" for problem in clipped_texts(scroll.widget())]
     assert too_wide == []
+    assert clipped == []
