@@ -5,8 +5,6 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import functools
-import io
-import json
 import logging
 import os
 import threading
@@ -21,10 +19,12 @@ from typing import Any
 # (one thread: 170); with the cores shared (load average 10), spin collapses to 2.2 tok/s vs
 # PASSIVE 41.6 (one thread: 58-61). Neither policy wins both; a user can set the variable.
 import llama_cpp
-import numpy as np
 from llama_cpp import llama_chat_format, llama_grammar
 
-from desktop_chat.engine.json_schema import with_number_rules
+from desktop_chat.engine import grammar, native_log
+from desktop_chat.engine.build_info import parse_system_info
+from desktop_chat.engine.draft_model import DraftModel
+from desktop_chat.engine.kv_state import SavedState, score_sink
 from desktop_chat.engine.speculative import PromptLookup
 from desktop_chat.engine.types import (
     EngineError,
@@ -35,25 +35,10 @@ from desktop_chat.engine.types import (
 )
 
 log = logging.getLogger(__name__)
-llama_log = logging.getLogger("llama.cpp")
-
-# ggml_log_level: NONE=0 DEBUG=1 INFO=2 WARN=3 ERROR=4 CONT=5 (llama-cpp-python's map is stale).
-_LEVELS = {0: logging.INFO, 1: logging.DEBUG, 2: logging.INFO, 3: logging.WARNING, 4: logging.ERROR}
-_pending = bytearray()
-_last_level = logging.DEBUG
 
 
 def _on_llama_log(level: int, text: bytes, _user: ctypes.c_void_p) -> None:
-    """llama.cpp logs in fragments from any thread; join them into lines for the logger."""
-    global _last_level
-    if level != 5:  # 5 continues the previous line at its level
-        _last_level = _LEVELS.get(level, logging.DEBUG)
-    _pending.extend(text or b"")
-    while b"\n" in _pending:
-        line, _, rest = bytes(_pending).partition(b"\n")
-        _pending[:] = rest
-        if line.strip():
-            llama_log.log(_last_level, "%s", line.decode("utf-8", "replace"))
+    native_log.on_fragment(level, text)
 
 
 # Kept at module level: ctypes callbacks must outlive every call llama.cpp makes to them.
@@ -84,13 +69,6 @@ KV_TYPES = {
     "q8_0": llama_cpp.GGML_TYPE_Q8_0,
     "q4_0": llama_cpp.GGML_TYPE_Q4_0,
 }
-
-
-class _StderrToLog(io.TextIOBase):
-    def write(self, text: str) -> int:
-        if text.strip():
-            llama_log.debug("%s", text.rstrip())
-        return len(text)
 
 
 def gpu_offload_supported() -> bool:
@@ -124,19 +102,10 @@ def completion_kwargs(gen: GenParams, stop: Sequence[str], room: int) -> dict[st
 def json_grammar(schema: str) -> llama_cpp.LlamaGrammar:
     """llama.cpp's grammar for a (checked) JSON schema; raises EngineError, a sentence."""
     try:
-        converted, number_rules = with_number_rules(json.loads(schema))
-        grammar = llama_grammar.json_schema_to_gbnf(json.dumps(converted))
-        # The converter ignores numeric bounds; our rules stand in for placeholder constants.
-        for literal, rule in number_rules.items():
-            grammar = grammar.replace(literal, rule)
-        # Its strings allow raw control characters (a newline), which JSON does not.
-        grammar = grammar.replace('char ::= [^"\\\\]', 'char ::= [^"\\\\\\x7F\\x00-\\x1F]')
-        return llama_cpp.LlamaGrammar.from_string(grammar, verbose=False)
-    except (ValueError, AssertionError, KeyError, TypeError, RecursionError) as error:
-        raise EngineError(
-            f"The JSON schema could not be turned into a grammar for the model ({error}). "
-            "Simplify the schema and try again."
-        ) from error
+        text = grammar.schema_gbnf(schema, llama_grammar.json_schema_to_gbnf)
+        return llama_cpp.LlamaGrammar.from_string(text, verbose=False)
+    except grammar.GRAMMAR_ERRORS as error:
+        raise EngineError(grammar.failure_sentence(error)) from error
 
 
 @dataclass
@@ -145,71 +114,6 @@ class StreamResult:
     finish_reason: str = "stop"
     draft_proposed: int = 0  # speculative tokens offered, and how many the model kept
     draft_accepted: int = 0
-
-
-@dataclass(frozen=True)
-class SavedState:
-    """A context's KV state without llama-cpp-python's score rows.
-
-    ``Llama.save_state`` also copies ``n_tokens x n_vocab`` float scores (capped at n_batch
-    rows) that sampling in llama.cpp's sampler chain never reads: 29.7 MB of scores beside
-    3.5 MB of KV for a 151-token SmolLM2 chat; 0.5 GB per state on a 262k-vocabulary model.
-    """
-
-    input_ids: Any  # numpy int array of n_tokens
-    data: bytes
-
-    @property
-    def n_tokens(self) -> int:
-        return len(self.input_ids)
-
-    @property
-    def nbytes(self) -> int:
-        return len(self.data) + int(self.input_ids.nbytes)
-
-
-def _score_sink(n_ctx: int, n_vocab: int) -> Any:
-    """An (n_ctx, n_vocab) array over one row: what llama-cpp-python writes there is dropped.
-
-    With a draft model it stores every position's logits in ``Llama.scores`` (n_ctx x n_vocab
-    floats: 0.8 GB for SmolLM2 at 4096), though the sampler reads llama.cpp's own buffer.
-    """
-    row = np.zeros((1, n_vocab), dtype=np.single)
-    return np.lib.stride_tricks.as_strided(
-        row, shape=(n_ctx, n_vocab), strides=(0, row.strides[1]), writeable=True
-    )
-
-
-class _DraftModel:
-    """A smaller model of the same family drafting greedily for the big one."""
-
-    def __init__(self, llm: llama_cpp.Llama, on_draft: Any, length: int = 6) -> None:
-        self.llm, self.on_draft, self.length = llm, on_draft, length
-        self.proposed = self.accepted = 0
-
-    def reset(self) -> None:
-        self.proposed = self.accepted = 0
-
-    def __call__(self, input_ids: Any, /, **_: object) -> Any:
-        self.on_draft()
-        llm, ids = self.llm, list(map(int, input_ids))
-        keep = 0
-        for a, b in zip(llm.input_ids[: llm.n_tokens], ids, strict=False):
-            if a != b:
-                break
-            keep += 1
-        keep = min(keep, len(ids) - 1)  # evaluate at least one token to get fresh logits
-        llm.n_tokens = keep
-        llm.eval(ids[keep:])
-        draft: list[int] = []
-        for _step in range(self.length):
-            token = int(llm.sample(temp=0.0, top_k=1))
-            if llama_cpp.llama_vocab_is_eog(llm._model.vocab, token):
-                break
-            draft.append(token)
-            llm.eval([token])
-        self.proposed += len(draft)
-        return np.array(draft, dtype=np.intc)
 
 
 class Backend:
@@ -221,7 +125,7 @@ class Backend:
         self._abort_callback = llama_cpp.ggml_abort_callback(self._should_abort)
         self.path: Path | None = None
         self._draft_llm: llama_cpp.Llama | None = None
-        self._drafter: PromptLookup | _DraftModel | None = None
+        self._drafter: PromptLookup | DraftModel | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
     @property
@@ -254,7 +158,7 @@ class Backend:
                 kwargs["type_v"] = kv_type
         started = time.perf_counter()
         try:
-            with contextlib.redirect_stderr(_StderrToLog()):
+            with contextlib.redirect_stderr(native_log.StderrToLog()):
                 llm = llama_cpp.Llama(**kwargs)
         except (ValueError, RuntimeError, OSError, MemoryError) as error:
             log.exception("model load failed: %s", params.path)
@@ -263,7 +167,7 @@ class Backend:
                 "a model type this version does not support. Details are in the log file."
             ) from error
         llm.verbose = False  # silence per-request prints on stderr; timings stay in the log
-        llm.scores = _score_sink(llm.n_ctx(), llm.n_vocab())
+        llm.scores = score_sink(llm.n_ctx(), llm.n_vocab())
         self._llm = llm
         self.path = params.path
         llama_cpp.llama_set_abort_callback(llm._ctx.ctx, self._abort_callback, None)
@@ -276,7 +180,7 @@ class Backend:
         llm = self._require()
         draft_kwargs = {**kwargs, "model_path": str(path), "seed": 0}
         try:
-            with contextlib.redirect_stderr(_StderrToLog()):
+            with contextlib.redirect_stderr(native_log.StderrToLog()):
                 draft = llama_cpp.Llama(**draft_kwargs)
         except (ValueError, RuntimeError, OSError, MemoryError) as error:
             log.exception("draft model load failed: %s", path)
@@ -294,9 +198,9 @@ class Backend:
                 "the same family. Pick another in Settings, or set speculative decoding to Auto."
             )
         draft.verbose = False
-        draft.scores = _score_sink(draft.n_ctx(), draft.n_vocab())
+        draft.scores = score_sink(draft.n_ctx(), draft.n_vocab())
         self._draft_llm = draft
-        self._drafter = _DraftModel(draft, self._logits_for_drafts)
+        self._drafter = DraftModel(draft, self._logits_for_drafts, functools.partial(_is_eog, llm))
 
     def _logits_for_drafts(self) -> None:
         # The prompt is evaluated with the last position's logits only; from the first draft
@@ -448,26 +352,8 @@ def build_info() -> dict[str, Any]:
         system = (raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)).strip()
     except Exception:  # a build without the symbol: the rest is still worth showing
         system = ""
-    backends: list[str] = []
-    features: list[str] = []
-    backend = ""
-    # "CPU : SSE3 = 1 | AVX2 = 1 | CUDA : ARCHS = 890 | …": a "NAME : " starts each backend.
-    for part in system.split("|"):
-        name, colon, rest = part.partition(" : ")
-        if colon:
-            backend = name.strip()
-            backends.append(backend)
-            part = rest
-        key, _, value = part.partition("=")
-        if backend == "CPU" and value.strip() == "1":
-            features.append(key.strip())
-    gpu = gpu_offload_supported()
-    if gpu and backends == ["CPU"]:
-        backends.append("GPU")  # offload compiled in, but the line names no backend
-    return {
-        "llama_cpp_version": llama_cpp_version(),
-        "gpu_offload": gpu,
-        "backends": backends or ["CPU"],
-        "cpu_features": features,
-        "system_info": system,
-    }
+    return parse_system_info(system, gpu_offload_supported(), llama_cpp_version())
+
+
+def _is_eog(llm: llama_cpp.Llama, token: int) -> bool:
+    return bool(llama_cpp.llama_vocab_is_eog(llm._model.vocab, token))
