@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from importlib import resources
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
@@ -100,8 +103,17 @@ def apply(app: QApplication, theme: str, font_size: int = 11) -> None:
     app.setStyleSheet(style_sheet(theme, font_size))
 
 
+def icon_url(name: str, theme: str) -> str:
+    """A style sheet url() of one of the theme's drawn icons (chevrons, check mark), whose
+    colours are the palette's muted text (arrows) and accent text (the check on the accent)."""
+    folder = resources.files("desktop_chat") / "resources" / "icons" / "theme"
+    path = Path(str(folder / f"{name}-{resolve(theme)}.svg")).as_posix()
+    return f'url("{path}")'
+
+
 def style_sheet(theme: str, font_size: int = 11) -> str:
     p = PALETTES[resolve(theme)]
+    down, up, check = (icon_url(name, theme) for name in ("chevron-down", "chevron-up", "check"))
     return f"""
 QWidget {{ color: {p["text"]}; font-size: {font_size}pt; }}
 QMainWindow, QDialog, #chatPane, #transcript, #transcriptContent, QStackedWidget > QWidget {{
@@ -213,6 +225,32 @@ QToolButton {{ color: {p["text"]}; background: transparent; border: none; paddin
 QToolButton:hover {{ background: {p["selected"]}; border-radius: 6px; }}
 /* Left to the base style, a menu button's arrow sits in a light framed box on a dark card. */
 QToolButton::menu-button {{ border: none; background: transparent; width: 14px; }}
+QToolButton::menu-arrow, QToolButton::menu-indicator {{ image: {down}; width: 9px; height: 9px; }}
+/* Left to the base style, arrows and check boxes are drawn in the input colour on the same
+   background: spin buttons as stray frames, unticked boxes not at all. */
+QComboBox::drop-down {{ subcontrol-origin: padding; subcontrol-position: center right;
+    width: 18px; border: none; background: transparent; }}
+QComboBox::down-arrow {{ image: {down}; width: 12px; height: 12px; }}
+QAbstractSpinBox::up-button, QAbstractSpinBox::down-button {{ subcontrol-origin: border;
+    width: 18px; border: none; background: transparent; }}
+QAbstractSpinBox::up-button {{ subcontrol-position: top right; }}
+QAbstractSpinBox::down-button {{ subcontrol-position: bottom right; }}
+QAbstractSpinBox::up-button:hover, QAbstractSpinBox::down-button:hover {{
+    background: {p["selected"]}; border-radius: 4px; }}
+QAbstractSpinBox::up-arrow {{ image: {up}; width: 9px; height: 9px; }}
+QAbstractSpinBox::down-arrow {{ image: {down}; width: 9px; height: 9px; }}
+QAbstractSpinBox::up-arrow:disabled, QAbstractSpinBox::up-arrow:off,
+QAbstractSpinBox::down-arrow:disabled, QAbstractSpinBox::down-arrow:off {{ image: none; }}
+QCheckBox::indicator, QAbstractItemView::indicator {{ width: 14px; height: 14px;
+    border: 1px solid {p["muted"]}; border-radius: 4px; background: {p["input"]}; }}
+QCheckBox::indicator:hover, QAbstractItemView::indicator:hover {{
+    border-color: {p["accent"]}; }}
+QCheckBox::indicator:checked, QAbstractItemView::indicator:checked {{
+    background: {p["accent"]}; border-color: {p["accent"]}; image: {check}; }}
+QCheckBox::indicator:disabled, QAbstractItemView::indicator:disabled {{
+    border-color: {p["border"]}; }}
+QCheckBox::indicator:checked:disabled, QAbstractItemView::indicator:checked:disabled {{
+    background: {p["border"]}; }}
 QMenu::item {{ padding: 4px 18px; }}
 QMenu::item:disabled {{ color: {p["muted"]}; }}
 QMessageBox, QDialog, QInputDialog {{ background: {p["bg"]}; }}

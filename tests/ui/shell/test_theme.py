@@ -8,9 +8,13 @@ import pytest
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QApplication,
+    QCheckBox,
     QStyle,
+    QStyleOptionButton,
     QStyleOptionToolButton,
     QTabWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from desktop_chat import settings as settings_mod
@@ -145,3 +149,39 @@ def test_the_copy_buttons_menu_arrow_is_an_arrow_not_a_box(themed_app):
         for y in range(arrow.top(), arrow.bottom() + 1)
     }
     assert len(drawn) > 1  # and an arrow is drawn in it
+
+
+@pytest.mark.parametrize("name", ["light", "dark"])
+def test_a_check_box_shows_its_box_ticked_or_not(qtbot, qapp, name):
+    theme.apply(qapp, name)
+    try:
+        page = QWidget()
+        page.setObjectName("chatPane")  # a themed background under the boxes
+        qtbot.addWidget(page)
+        column = QVBoxLayout(page)
+        boxes = [QCheckBox("Calculator"), QCheckBox("Date and time")]
+        boxes[1].setChecked(True)
+        for box in boxes:
+            column.addWidget(box)
+        page.show()
+        qtbot.waitExposed(page)
+        ground = QColor(theme.PALETTES[name]["bg"])
+        drawn = []
+        for box in boxes:
+            option = QStyleOptionButton()
+            box.initStyleOption(option)
+            square = box.style().subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, option, box)
+            image = page.grab(box.geometry()).toImage()
+            scale = image.width() / box.width()
+            drawn.append(
+                max(
+                    contrast(image.pixelColor(int(x * scale), int(y * scale)), ground)
+                    for x in range(square.left(), square.right() + 1)
+                    for y in range(square.top(), square.bottom() + 1)
+                )
+            )
+        # An unticked box was the input colour on the page's: invisible. WCAG asks 3:1 of a
+        # control's outline.
+        assert min(drawn) >= 3, drawn
+    finally:
+        theme.apply(qapp, "light")
