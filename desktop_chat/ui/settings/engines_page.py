@@ -162,6 +162,8 @@ class EnginesPage(FieldForm):
         self.preset_box.setCurrentIndex(max(0, self.preset_box.findData(preset.value)))
         self.preset_box.blockSignals(False)
         self.url_edit.setText(endpoint.base_url if endpoint else endpoints.PRESET_URLS[preset])
+        for edit in (self.name_edit, self.url_edit):
+            edit.setCursorPosition(0)  # a long name or address shows its start, not its end
         self.key_edit.setText(endpoints.get_key(endpoint.name) if endpoint else "")
         storage = endpoint.key_storage if endpoint else KeyStorage.KEYRING
         self.key_storage.setCurrentIndex(max(0, self.key_storage.findData(storage.value)))
