@@ -6,39 +6,16 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import (
-    QEvent,
-    QObject,
-    QPoint,
-    Qt,
-    QTimer,
-    Signal,
-    Slot,
-)
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeyEvent, QKeySequence
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QFrame,
-    QHBoxLayout,
-    QListWidget,
-    QListWidgetItem,
-    QMenu,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QListWidgetItem, QMenu, QPushButton, QVBoxLayout, QWidget
 
-from desktop_chat.store import Conversation, Group, Store, StoreError, group_conversations
-from desktop_chat.ui.chat.conversation_delegate import (
-    ID_ROLE,
-    MARKER_WIDTH,
-    PINNED_ROLE,
-    TITLE_ROLE,
-    ConversationDelegate,
-    tooltip,
-)
-from desktop_chat.ui.chat.elided_label import ElidedLabel
+from desktop_chat.store import Store, StoreError, group_conversations
+from desktop_chat.ui.chat.conversation_delegate import ID_ROLE, PINNED_ROLE, TITLE_ROLE, tooltip
+from desktop_chat.ui.chat.conversation_list import ConversationList
+from desktop_chat.ui.chat.conversation_menu import build_conversation_menu, is_menu_key, menu_anchor
 from desktop_chat.ui.chat.search_dialog import SearchDialog
+from desktop_chat.ui.chat.sidebar_undo import UndoStrip
 from desktop_chat.ui.shell.widgets import plain_label
 
 log = logging.getLogger(__name__)
@@ -57,11 +34,9 @@ class ConversationSidebar(QWidget):
         self.setObjectName("sidebar")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.store = store
-        self.undo_ms = 10_000
         self.clock: Callable[[], datetime] = datetime.now
         self._selected_id: int | None = None
         self._quiet = False
-        self._pending_delete: int | None = None
         self._restore_selection = False
         self._search_dialog: SearchDialog | None = None
         self._refresh_pending = False
@@ -74,19 +49,8 @@ class ConversationSidebar(QWidget):
         self.search_button.setObjectName("searchButton")
         self.search_button.setToolTip(self.tr("Search all conversations (Ctrl+K)"))
 
-        self.list = QListWidget()
-        self.list.setObjectName("conversationList")
-        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.list.setEditTriggers(
-            QAbstractItemView.EditTrigger.DoubleClicked
-            | QAbstractItemView.EditTrigger.EditKeyPressed
-        )
-        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.list.setMouseTracking(True)
-        self.list.viewport().setAttribute(Qt.WidgetAttribute.WA_Hover)
-        self.delegate = ConversationDelegate(self.list)
-        self.list.setItemDelegate(self.delegate)
+        self.list = ConversationList()
+        self.delegate = self.list.delegate
 
         self.empty_label = plain_label(
             self.tr("No conversations yet.\nStart one with New chat (Ctrl+N).")
@@ -95,19 +59,9 @@ class ConversationSidebar(QWidget):
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
 
-        self.undo_strip = QFrame()
-        self.undo_strip.setObjectName("undoStrip")
-        strip = QHBoxLayout(self.undo_strip)
-        strip.setContentsMargins(10, 6, 6, 6)
-        self.undo_label = ElidedLabel(
-            self.tr("Conversation deleted"), mode=Qt.TextElideMode.ElideMiddle
-        )
-        self.undo_label.setObjectName("undoLabel")
-        self.undo_button = QPushButton(self.tr("Undo"))
-        self.undo_button.setObjectName("linkButton")
-        strip.addWidget(self.undo_label, 1)
-        strip.addWidget(self.undo_button)
-        self.undo_strip.hide()
+        self.undo_strip = UndoStrip()
+        self.undo_label = self.undo_strip.label
+        self.undo_button = self.undo_strip.button
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -118,9 +72,7 @@ class ConversationSidebar(QWidget):
         layout.addWidget(self.empty_label, 1)
         layout.addWidget(self.undo_strip)
 
-        self._undo_timer = QTimer(self)
-        self._undo_timer.setSingleShot(True)
-        self._undo_timer.timeout.connect(self.flush_pending_delete)
+        self.undo_strip.expired.connect(self.flush_pending_delete)
         # Date groups go stale at midnight; regroup then without waiting for other changes.
         self._midnight_timer = QTimer(self)
         self._midnight_timer.setSingleShot(True)
@@ -128,7 +80,7 @@ class ConversationSidebar(QWidget):
 
         self.new_button.clicked.connect(self.new_chat_requested)
         self.search_button.clicked.connect(self.open_search)
-        self.undo_button.clicked.connect(self.undo_delete)
+        self.undo_strip.undo_requested.connect(self.undo_delete)
         self.list.currentItemChanged.connect(self._on_current_changed)
         self.list.itemChanged.connect(self._on_item_changed)
         self.list.customContextMenuRequested.connect(self._on_context_menu)
@@ -137,17 +89,16 @@ class ConversationSidebar(QWidget):
         self.list.installEventFilter(self)
         self.refresh()
 
-    # -- contents ----------------------------------------------------------------------------
+    @property
+    def undo_ms(self) -> int:
+        """How long a deleted conversation waits in the undo strip before it is purged."""
+        return self.undo_strip.timeout_ms
 
-    def _group_label(self, group: Group) -> str:
-        labels = {
-            Group.PINNED: self.tr("Pinned"),
-            Group.TODAY: self.tr("Today"),
-            Group.YESTERDAY: self.tr("Yesterday"),
-            Group.PREVIOUS_7_DAYS: self.tr("Previous 7 days"),
-            Group.OLDER: self.tr("Older"),
-        }
-        return labels[group]
+    @undo_ms.setter
+    def undo_ms(self, ms: int) -> None:
+        self.undo_strip.timeout_ms = ms
+
+    # -- contents ----------------------------------------------------------------------------
 
     @Slot()
     def refresh(self) -> None:
@@ -156,7 +107,7 @@ class ConversationSidebar(QWidget):
         While a title is being renamed in place the reload waits for the editor to close:
         clearing the list under an open editor dropped the typed title and made Qt warn
         that the editor no longer belongs to the view."""
-        if self.list.state() == QAbstractItemView.State.EditingState:
+        if self.list.is_editing():
             self._refresh_pending = True
             return
         self._refresh_pending = False
@@ -168,15 +119,9 @@ class ConversationSidebar(QWidget):
         now = self.clock()
         scroll = self.list.verticalScrollBar().value()
         self._quiet = True
-        self.list.blockSignals(True)
         try:
-            self.list.clear()
-            for group, members in group_conversations(conversations, now):
-                self._add_header(self._group_label(group))
-                for conversation in members:
-                    self._add_conversation(conversation)
+            self.list.fill(group_conversations(conversations, now))
         finally:
-            self.list.blockSignals(False)
             self._quiet = False
         if self._selected_id is not None and self._item_for(self._selected_id) is None:
             self._selected_id = None
@@ -187,34 +132,8 @@ class ConversationSidebar(QWidget):
         tomorrow = (now + timedelta(days=1)).replace(hour=0, minute=0, second=1, microsecond=0)
         self._midnight_timer.start(max(1000, int((tomorrow - now).total_seconds() * 1000)))
 
-    def _add_header(self, label: str) -> None:
-        item = QListWidgetItem(label)
-        # No flags: not selectable and skipped by keyboard navigation; QSS sees ::item:disabled.
-        item.setFlags(Qt.ItemFlag.NoItemFlags)
-        item.setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom)
-        font = item.font()
-        font.setBold(True)
-        font.setPointSizeF(max(7.0, self.font().pointSizeF() - 1))
-        item.setFont(font)
-        self.list.addItem(item)
-
-    def _add_conversation(self, conversation: Conversation) -> None:
-        item = QListWidgetItem(conversation.title or self.tr("New chat"))
-        item.setFlags(
-            Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
-        )
-        item.setData(ID_ROLE, conversation.id)
-        item.setData(TITLE_ROLE, conversation.title)
-        item.setData(PINNED_ROLE, conversation.pinned)
-        item.setToolTip(tooltip(conversation.title))
-        self.list.addItem(item)
-
     def _item_for(self, conversation_id: int) -> QListWidgetItem | None:
-        for row in range(self.list.count()):
-            item = self.list.item(row)
-            if item.data(ID_ROLE) == conversation_id:
-                return item
-        return None
+        return self.list.item_for(conversation_id)
 
     def _highlight(self, conversation_id: int | None) -> None:
         item = self._item_for(conversation_id) if conversation_id is not None else None
@@ -307,28 +226,16 @@ class ConversationSidebar(QWidget):
             log.exception("could not delete conversation %s", conversation_id)
             self.refresh()
             return
-        self._pending_delete = conversation_id
+        self.undo_strip.offer(conversation_id, title)
         self._restore_selection = conversation_id == self._selected_id
         if self._restore_selection:
             self._selected_id = None
         self.refresh()
         self.conversation_deleted.emit(conversation_id)
-        # Cut to the strip's width as it is painted: a long title must not widen the window.
-        text = self.tr("“{title}” deleted").format(title=title) if title else ""
-        self.undo_label.setText(text or self.tr("Conversation deleted"))
-        self.undo_strip.show()
-        self._undo_timer.start(self.undo_ms)
-
-    def _take_pending_delete(self) -> int | None:
-        """End the undo window, returning the conversation that was waiting in it."""
-        conversation_id, self._pending_delete = self._pending_delete, None
-        self._undo_timer.stop()
-        self.undo_strip.hide()
-        return conversation_id
 
     @Slot()
     def undo_delete(self) -> None:
-        conversation_id = self._take_pending_delete()
+        conversation_id = self.undo_strip.take()
         if conversation_id is None:
             return
         try:
@@ -346,7 +253,7 @@ class ConversationSidebar(QWidget):
     @Slot()
     def flush_pending_delete(self) -> None:
         """Purge the conversation waiting in the undo strip now (also call this at quit)."""
-        conversation_id = self._take_pending_delete()
+        conversation_id = self.undo_strip.take()
         if conversation_id is None:
             return
         try:
@@ -356,7 +263,7 @@ class ConversationSidebar(QWidget):
 
     def set_store(self, store: Store) -> None:
         """List ``store`` from now on (after Delete all my data), and search it too."""
-        self._take_pending_delete()  # its conversation went with the old store
+        self.undo_strip.take()  # its conversation went with the old store
         self.store = store
         self._selected_id = None
         if self._search_dialog is not None:
@@ -365,7 +272,7 @@ class ConversationSidebar(QWidget):
 
     def pending_delete(self) -> int | None:
         """The conversation that Undo would bring back, if any."""
-        return self._pending_delete
+        return self.undo_strip.pending()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # A key handler, not a QShortcut: it must not depend on the window being active,
@@ -384,7 +291,7 @@ class ConversationSidebar(QWidget):
             and event.type() == QEvent.Type.KeyPress
             and isinstance(event, QKeyEvent)
             and is_menu_key(event)
-            and self.list.state() != QAbstractItemView.State.EditingState
+            and not self.list.is_editing()
         ):
             self.open_menu_for_current()
             return True
@@ -395,9 +302,7 @@ class ConversationSidebar(QWidget):
         item = self.list.currentItem()
         if item is None or item.data(ID_ROLE) is None:
             return False
-        rect = self.list.visualItemRect(item)
-        # Where the "⋯" button is drawn, so the menu opens as if it had been clicked.
-        anchor = QPoint(rect.right() - MARKER_WIDTH, rect.bottom())
+        anchor = menu_anchor(self.list.visualItemRect(item))
         self._show_menu(int(item.data(ID_ROLE)), self.list.viewport().mapToGlobal(anchor))
         return True
 
@@ -407,16 +312,7 @@ class ConversationSidebar(QWidget):
         """The actions for one conversation; each action's data() names its command."""
         item = self._item_for(conversation_id)
         pinned = bool(item.data(PINNED_ROLE)) if item is not None else False
-        menu = QMenu(self)
-        menu.setObjectName("conversationMenu")
-        for command, text in (
-            ("rename", self.tr("Rename")),
-            ("unpin" if pinned else "pin", self.tr("Unpin") if pinned else self.tr("Pin")),
-            ("delete", self.tr("Delete")),
-        ):
-            action = menu.addAction(text)
-            action.setData(command)
-        return menu
+        return build_conversation_menu(self, pinned)
 
     def run_command(self, conversation_id: int, command: str) -> None:
         """Carry out a menu command: rename, pin, unpin or delete."""
@@ -466,11 +362,3 @@ class ConversationSidebar(QWidget):
     def _on_search_hit(self, conversation_id: int, message_id: int) -> None:
         self.select(conversation_id)
         self.search_hit_activated.emit(conversation_id, message_id)
-
-
-def is_menu_key(event: QKeyEvent) -> bool:
-    """The Menu key, or Shift+F10 (the keyboard's context-menu key on keyboards without one)."""
-    if event.key() == Qt.Key.Key_Menu:
-        return True
-    shift = Qt.KeyboardModifier.ShiftModifier
-    return event.key() == Qt.Key.Key_F10 and event.modifiers() == shift
