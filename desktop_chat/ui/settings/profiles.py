@@ -9,29 +9,21 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDoubleSpinBox,
     QFileDialog,
-    QFormLayout,
     QHBoxLayout,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QPlainTextEdit,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop_chat.chat.profiles import Profile, ProfileError, ProfileStore, import_logo
-from desktop_chat.kb import library
+from desktop_chat.ui.settings.profile_form import ProfileForm
 from desktop_chat.ui.shell.banner import Banner
-from desktop_chat.ui.shell.widgets import ask_yes_no, plain_label
+from desktop_chat.ui.shell.widgets import ask_yes_no
 
 ID_ROLE = Qt.ItemDataRole.UserRole
-# The spin boxes' lowest value stands for "no value in this profile: use the app's setting".
-TEMPERATURE_DEFAULT = -0.05
-MAX_TOKENS_DEFAULT = 0
 
 
 class ProfilesDialog(QDialog):
@@ -55,7 +47,6 @@ class ProfilesDialog(QDialog):
         self.store = store if store is not None else ProfileStore()
         self.lang = lang
         self._shown_id: str | None = None
-        self._loading = False
         self.dirty = False
         self._build()
         self.reload(select)
@@ -86,64 +77,23 @@ class ProfilesDialog(QDialog):
         left.addLayout(row)
         body.addLayout(left, 1)
 
-        right = QVBoxLayout()
-        self.readonly_note = plain_label(
-            self.tr("Built-in profiles are read-only. Duplicate one to make your own copy.")
-        )
-        self.readonly_note.setObjectName("hint")
-        self.readonly_note.setWordWrap(True)
-        right.addWidget(self.readonly_note)
-        form = QFormLayout()
-        self.name_edit = QLineEdit()
-        self.prompt_edit = QPlainTextEdit()
-        self.prompt_edit.setObjectName("systemPromptEdit")
-        self.temperature_spin = QDoubleSpinBox()
-        self.temperature_spin.setRange(TEMPERATURE_DEFAULT, 2.0)
-        self.temperature_spin.setSingleStep(0.05)
-        self.temperature_spin.setDecimals(2)
-        self.temperature_spin.setSpecialValueText(self.tr("App default"))
-        self.max_tokens_spin = QSpinBox()
-        self.max_tokens_spin.setRange(MAX_TOKENS_DEFAULT, 32_768)
-        self.max_tokens_spin.setSingleStep(64)
-        self.max_tokens_spin.setSpecialValueText(self.tr("App default"))
-        self.kb_combo = QComboBox()
-        self.kb_combo.setObjectName("profileKbCombo")
-        self.greeting_edit = QLineEdit()
-        self.shop_name_edit = QLineEdit()
-        self.shop_name_edit.setPlaceholderText(self.tr("Shown to customers in kiosk view"))
-        self._logo = ""
-        logo_row = QHBoxLayout()
-        self.logo_label = plain_label("")
-        self.logo_label.setObjectName("hint")
-        self.logo_choose_button = QPushButton(self.tr("Choose…"))
-        self.logo_choose_button.clicked.connect(self.choose_logo)
-        self.logo_remove_button = QPushButton(self.tr("Remove"))
-        self.logo_remove_button.clicked.connect(lambda: self._set_logo(""))
-        logo_row.addWidget(self.logo_label, 1)
-        logo_row.addWidget(self.logo_choose_button)
-        logo_row.addWidget(self.logo_remove_button)
-        self.suggestions_edit = QPlainTextEdit()
-        self.suggestions_edit.setObjectName("suggestionsEdit")
-        self.suggestions_edit.setPlaceholderText(self.tr("One question per line"))
-        form.addRow(self.tr("Name"), self.name_edit)
-        form.addRow(self.tr("System prompt"), self.prompt_edit)
-        form.addRow(self.tr("Temperature"), self.temperature_spin)
-        form.addRow(self.tr("Max tokens"), self.max_tokens_spin)
-        form.addRow(self.tr("Knowledge base"), self.kb_combo)
-        form.addRow(self.tr("Greeting"), self.greeting_edit)
-        form.addRow(self.tr("Suggested questions"), self.suggestions_edit)
-        form.addRow(self.tr("Shop name"), self.shop_name_edit)
-        form.addRow(self.tr("Logo"), logo_row)
-        right.addLayout(form, 1)
-        body.addLayout(right, 2)
-
-        for edit in (self.name_edit, self.greeting_edit, self.shop_name_edit):
-            edit.textEdited.connect(self._mark_dirty)
-        for text_edit in (self.prompt_edit, self.suggestions_edit):
-            text_edit.textChanged.connect(self._mark_dirty)
-        self.temperature_spin.valueChanged.connect(self._mark_dirty)
-        self.max_tokens_spin.valueChanged.connect(self._mark_dirty)
-        self.kb_combo.currentIndexChanged.connect(self._mark_dirty)
+        self.form = ProfileForm()
+        self.form.edited.connect(self._mark_dirty)
+        self.form.logo_choose_button.clicked.connect(self.choose_logo)
+        body.addWidget(self.form, 2)
+        # The form's fields, under the names callers and tests have always used.
+        self.readonly_note = self.form.readonly_note
+        self.name_edit = self.form.name_edit
+        self.prompt_edit = self.form.prompt_edit
+        self.temperature_spin = self.form.temperature_spin
+        self.max_tokens_spin = self.form.max_tokens_spin
+        self.kb_combo = self.form.kb_combo
+        self.greeting_edit = self.form.greeting_edit
+        self.suggestions_edit = self.form.suggestions_edit
+        self.shop_name_edit = self.form.shop_name_edit
+        self.logo_label = self.form.logo_label
+        self.logo_choose_button = self.form.logo_choose_button
+        self.logo_remove_button = self.form.logo_remove_button
 
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -232,84 +182,21 @@ class ProfilesDialog(QDialog):
     # -- form --------------------------------------------------------------------------
     def _show(self, profile_id: str) -> None:
         profile = self.store.get(profile_id)
-        shown = profile.localized(self.lang)
-        self._loading = True
-        try:
-            self._shown_id = profile_id
-            self.name_edit.setText(shown.name)
-            self.prompt_edit.setPlainText(shown.system_prompt)
-            temperature = shown.generation.get("temperature")
-            self.temperature_spin.setValue(
-                TEMPERATURE_DEFAULT if temperature is None else float(temperature)
-            )
-            max_tokens = shown.generation.get("max_tokens")
-            self.max_tokens_spin.setValue(
-                MAX_TOKENS_DEFAULT if max_tokens is None else int(max_tokens)
-            )
-            self._fill_kb_combo(shown.knowledge_base)
-            self.greeting_edit.setText(shown.greeting)
-            self.greeting_edit.setCursorPosition(0)  # show the start of a long greeting
-            self.suggestions_edit.setPlainText("\n".join(shown.suggestions))
-            self.shop_name_edit.setText(shown.shop_name)
-            self._set_logo(shown.logo)
-        finally:
-            self._loading = False
-        self.dirty = False
+        self._shown_id = profile_id
         editable = not profile.builtin
-        for edit in (self.name_edit, self.greeting_edit, self.shop_name_edit):
-            edit.setReadOnly(not editable)
-        self.logo_choose_button.setEnabled(editable)
-        self.logo_remove_button.setEnabled(editable and bool(self._logo))
-        for text_edit in (self.prompt_edit, self.suggestions_edit):
-            text_edit.setReadOnly(not editable)
-        self.temperature_spin.setReadOnly(not editable)
-        self.max_tokens_spin.setReadOnly(not editable)
-        self.kb_combo.setEnabled(editable)
-        self.readonly_note.setVisible(profile.builtin)
+        self.form.show_profile(profile.localized(self.lang), editable)
+        self.dirty = False
         self.save_button.setEnabled(editable)
         self.delete_button.setEnabled(editable)
 
-    def _fill_kb_combo(self, current: str | None) -> None:
-        self.kb_combo.clear()
-        self.kb_combo.addItem(self.tr("None"), None)
-        names = library.list_kbs()
-        for name in names:
-            self.kb_combo.addItem(name, name)
-        if current is not None and current not in names:
-            # Kept selectable so saving does not silently drop the profile's choice.
-            self.kb_combo.addItem(self.tr("{name} (not created yet)").format(name=current), current)
-        index = self.kb_combo.findData(current) if current is not None else 0
-        self.kb_combo.setCurrentIndex(max(index, 0))
-
     @Slot()
     def _mark_dirty(self) -> None:
-        if not self._loading:
-            self.dirty = True
+        self.dirty = True
 
     def form_changes(self) -> dict[str, Any]:
         """The form as ``ProfileStore.update`` keyword arguments."""
         profile = self.store.get(self._shown_id) if self._shown_id else None
-        generation = dict(profile.generation) if profile is not None else {}
-        temperature = self.temperature_spin.value()
-        if temperature < 0:
-            generation.pop("temperature", None)
-        else:
-            generation["temperature"] = round(temperature, 2)
-        if self.max_tokens_spin.value() == MAX_TOKENS_DEFAULT:
-            generation.pop("max_tokens", None)
-        else:
-            generation["max_tokens"] = self.max_tokens_spin.value()
-        suggestions = [s.strip() for s in self.suggestions_edit.toPlainText().splitlines()]
-        return {
-            "name": self.name_edit.text().strip(),
-            "system_prompt": self.prompt_edit.toPlainText().strip(),
-            "generation": generation,
-            "knowledge_base": self.kb_combo.currentData(),
-            "greeting": self.greeting_edit.text().strip(),
-            "suggestions": [s for s in suggestions if s],
-            "shop_name": self.shop_name_edit.text().strip(),
-            "logo": self._logo,
-        }
+        return self.form.changes(profile.generation if profile is not None else {})
 
     @Slot()
     def choose_logo(self) -> None:
@@ -318,18 +205,11 @@ class ProfilesDialog(QDialog):
         if not picked:
             return
         try:
-            self._set_logo(import_logo(Path(picked)))
+            self.form.set_logo(import_logo(Path(picked)))
         except ProfileError as exc:
             self.banner.show_error(str(exc))
             return
         self.banner.hide()
-
-    def _set_logo(self, path: str) -> None:
-        if path != self._logo:
-            self._logo = path
-            self._mark_dirty()
-        self.logo_label.setText(Path(path).name if path else self.tr("No logo"))
-        self.logo_remove_button.setEnabled(bool(path) and self.logo_choose_button.isEnabled())
 
     # -- actions -----------------------------------------------------------------------
     @Slot()
