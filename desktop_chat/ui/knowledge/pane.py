@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import logging
 import sqlite3
 from pathlib import Path
@@ -11,14 +10,11 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
-    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
-    QLineEdit,
     QProgressBar,
     QPushButton,
-    QTextBrowser,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -29,12 +25,11 @@ from desktop_chat.kb import library
 from desktop_chat.kb.index import IndexReport, KbError, KbStats, Passage
 from desktop_chat.kb.readers import SUPPORTED_SUFFIXES
 from desktop_chat.ui.knowledge.indexer import KbIndexer
+from desktop_chat.ui.knowledge.search_panel import KbSearchPanel
 from desktop_chat.ui.shell.banner import Banner
 from desktop_chat.ui.shell.widgets import ask_yes_no, plain_label, plain_tooltip
 
 log = logging.getLogger(__name__)
-
-SEARCH_RESULTS = 5
 
 
 class KnowledgePane(QWidget):
@@ -52,7 +47,6 @@ class KnowledgePane(QWidget):
         super().__init__(parent)
         self.setObjectName("knowledgePane")
         self.indexer = indexer
-        self.results: list[Passage] = []
         self._build()
         indexer.progress.connect(self._on_progress)
         indexer.finished.connect(self._on_finished)
@@ -135,24 +129,12 @@ class KnowledgePane(QWidget):
         self.status_label.setWordWrap(True)
         layout.addWidget(self.status_label)
 
-        group = QGroupBox(self.tr("Try it: search"))
-        group.setObjectName("kbSearchGroup")
-        search = QVBoxLayout(group)
-        line = QHBoxLayout()
-        self.search_box = QLineEdit()
-        self.search_box.setObjectName("kbSearchBox")
-        self.search_box.setPlaceholderText(self.tr("Ask a question, e.g. how long do refunds take"))
-        self.search_box.returnPressed.connect(self._on_search_clicked)
-        self.search_button = QPushButton(self.tr("Search"))
-        self.search_button.clicked.connect(self._on_search_clicked)
-        line.addWidget(self.search_box, 1)
-        line.addWidget(self.search_button)
-        search.addLayout(line)
-        self.results_view = QTextBrowser()
-        self.results_view.setObjectName("kbSearchResults")
-        self.results_view.setOpenLinks(False)
-        search.addWidget(self.results_view)
-        layout.addWidget(group, 2)
+        self.search_panel = KbSearchPanel()
+        self.search_panel.search_requested.connect(self._on_search_clicked)
+        self.search_box = self.search_panel.search_box
+        self.search_button = self.search_panel.search_button
+        self.results_view = self.search_panel.results_view
+        layout.addWidget(self.search_panel, 2)
 
     # -- hooks that tests replace ------------------------------------------------------
     def confirm(self, title: str, text: str) -> bool:
@@ -333,8 +315,7 @@ class KnowledgePane(QWidget):
             )
             return False
         self.status_label.setText(self.tr("Deleted “{name}”.").format(name=name))
-        self.results = []
-        self.results_view.clear()
+        self.search_panel.clear_results()
         self.refresh()
         self.kbs_changed.emit()
         return True
@@ -398,54 +379,9 @@ class KnowledgePane(QWidget):
 
     def run_search(self, question: str) -> list[Passage]:
         """Search the selected knowledge base and show the ranked passages."""
-        name = self.selected_name()
-        question = question.strip()
-        self.results = []
-        if name is None or not question:
-            self.results_view.setPlainText(
-                self.tr("Choose a knowledge base and type a question.")
-                if name is None
-                else self.tr("Type a question to search “{name}”.").format(name=name)
-            )
-            return []
-        # On the GUI thread: a search of one sqlite FTS index takes milliseconds.
-        try:
-            with library.open_kb(name) as kb:
-                empty = kb.stats().passages == 0
-                self.results = [] if empty else kb.search(question, k=SEARCH_RESULTS)
-        except (KbError, sqlite3.Error) as exc:
-            log.warning("search in %s failed: %s", name, exc)
-            self.results_view.setPlainText(self.tr("The search failed: {error}").format(error=exc))
-            return []
-        if empty:
-            self.results_view.setPlainText(
-                self.tr(
-                    "“{name}” is empty, so there is nothing to search. Add files first."
-                ).format(name=name)
-            )
-        elif not self.results:
-            self.results_view.setPlainText(
-                self.tr(
-                    "No passage answers that question, so an assistant using “{name}” would "
-                    "say it does not have that information."
-                ).format(name=name)
-            )
-        else:
-            self.results_view.setHtml(self._results_html(self.results))
-        return self.results
+        return self.search_panel.run(self.selected_name(), question)
 
-    def _results_html(self, passages: list[Passage]) -> str:
-        blocks = []
-        score_label = self.tr("score")
-        for number, passage in enumerate(passages, start=1):
-            section = passage.section.replace(" > ", " › ") or passage.title
-            text = html.escape(passage.text).replace("\n", "<br>")
-            where = html.escape(passage.source)
-            if passage.page is not None:
-                where += " · " + html.escape(self.tr("page {n}").format(n=passage.page))
-            blocks.append(
-                f"<p><b>{number}. {html.escape(section)}</b><br>"
-                f"<small>{where} · {score_label} {passage.score:.2f}"
-                f"</small><br>{text}</p>"
-            )
-        return "".join(blocks)
+    @property
+    def results(self) -> list[Passage]:
+        """The passages the last search showed."""
+        return self.search_panel.results
