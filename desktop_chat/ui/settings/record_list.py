@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QBoxLayout,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -16,7 +17,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_chat.ui.settings.pages import hint
 from desktop_chat.ui.shell.widgets import plain_label
 
 LIST_MIN_WIDTH = 150
@@ -24,6 +24,21 @@ LIST_MAX_WIDTH = 220  # beside the form; above it the list takes the row
 LIST_MAX_HEIGHT = {True: 280, False: 130}  # wide, narrow: a short list keeps the form in view
 SPACING = 12
 FIELD_MIN_WIDTH = 200  # narrower than this beside its label, an editor goes under the label
+
+
+class StatusLine(QLabel):
+    """The hint under the buttons ("Saved.", "Connected: …"), taking no room while empty."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("hint")
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setWordWrap(True)
+        self.hide()
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self.setVisible(bool(text))
 
 
 class RecordList(QWidget):
@@ -57,7 +72,7 @@ class RecordList(QWidget):
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         self.column = QVBoxLayout()
         self.column.addLayout(self.form)
-        self.status = hint("")
+        self.status = StatusLine()
 
         self._body = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
         self._body.setContentsMargins(0, 0, 0, 0)

@@ -88,3 +88,14 @@ def test_long_labels_in_a_narrow_page_stand_above_their_editors(qtbot) -> None:
     name_label = records.form.labelForField(editor)
     assert name_label.geometry().bottom() < editor.geometry().top()
     assert editor.width() > records.width() // 2  # the editor gets the row
+
+
+def test_the_status_line_takes_no_room_until_it_has_something_to_say(qtbot) -> None:
+    records, _editor, _shown = _records(qtbot)
+    scroll = _in_window(qtbot, records, 1000)
+    assert not records.status.isVisible()
+    records.status.setText("Saved.")
+    assert records.status.isVisible() and records.status.text() == "Saved."
+    records.status.setText("")
+    assert not records.status.isVisible()
+    scroll.close()
