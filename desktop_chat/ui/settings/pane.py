@@ -7,7 +7,7 @@ from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
@@ -140,6 +140,10 @@ class SettingsPane(QWidget):
             self.stack.addWidget(scrolled(page))
         widest = max(self.nav.fontMetrics().horizontalAdvance(t) for t in titles.values())
         self.nav.setFixedWidth(min(190, widest + 40))
+        # Item padding and spacing left a few pixels over, so a horizontal scrollbar showed
+        # under the list at every size; a title that truly does not fit is cut with "…".
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.nav.setTextElideMode(Qt.TextElideMode.ElideRight)
         body.addWidget(self.nav)
         body.addWidget(self.stack, 1)
         layout.addLayout(body, 1)
