@@ -118,7 +118,7 @@ class InferenceSettings:
         max=999,
         unit="layers",
         needs_reload=True,
-        special={-1: "Auto (as many as fit in free VRAM)"},
+        special={-1: "Auto"},  # the help line says what Auto does: a longer text is cut
     )
     n_threads: int = setting(
         0,

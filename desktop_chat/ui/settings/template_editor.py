@@ -91,7 +91,8 @@ class ChatTemplateEditor(QWidget):
 
     def _format_label(self, name: str) -> str:
         if name == "auto":
-            return self.tr("Automatic (from the model file)")
+            # Short, like the other choices: the field's help line says where Auto looks.
+            return self.tr("Auto")
         if name == "custom":
             return self.tr("Custom Jinja template")
         return name

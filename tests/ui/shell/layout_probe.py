@@ -5,9 +5,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractSpinBox,
     QComboBox,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QStyle,
     QStyleOptionComboBox,
     QTabBar,
@@ -22,7 +24,7 @@ def _name(widget: QWidget) -> str:
 
 
 def clipped_texts(root: QWidget) -> list[str]:
-    """Every visible label, button, combo box, tab or column title whose text is cut."""
+    """Every visible label, button, combo box, spin box, tab or column title whose text is cut."""
     found: list[str] = []
     for widget in [root, *root.findChildren(QWidget)]:
         if not widget.isVisible() or widget.width() <= 1:
@@ -60,6 +62,18 @@ def clipped_texts(root: QWidget) -> list[str]:
                 found.append(
                     f"{_name(widget)} {widget.currentText()!r}: needs {need} px, has {field.width()}"
                 )
+        elif isinstance(widget, QAbstractSpinBox):
+            # A spin box at a special value ("Auto (…)") shows that text in its line edit,
+            # which scrolls to the text's end when it is narrower: the start is lost.
+            edit = widget.findChild(QLineEdit)
+            if edit is None or not edit.text():
+                continue
+            margins = edit.textMargins()
+            # QLineEdit draws its text 2 px inside its contents rect on either side.
+            have = edit.contentsRect().width() - margins.left() - margins.right() - 4
+            need = edit.fontMetrics().horizontalAdvance(edit.text())
+            if need > have + 1:
+                found.append(f"{_name(widget)} {edit.text()!r}: needs {need} px, has {have}")
         elif isinstance(widget, QTabBar):
             for index in range(widget.count()):
                 if widget.tabRect(index).width() < widget.tabSizeHint(index).width() - 1:

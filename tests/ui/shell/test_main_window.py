@@ -6,9 +6,10 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QApplication
+from PySide6.QtWidgets import QAbstractButton, QApplication, QSpinBox
 
 from desktop_chat import settings as settings_mod
+from desktop_chat.ui.shell import theme
 from desktop_chat.ui.shell.i18n import remove_translators
 from tests.ui.shell.layout_probe import clipped_texts
 
@@ -19,8 +20,11 @@ LONG_TITLE = "A conversation about refunds, delivery times and the warranty of t
 
 @pytest.fixture
 def window_app(qtbot, qapp, request) -> Iterator:
-    language = getattr(request, "param", "en")
-    settings_mod.save(settings_mod.with_value(settings_mod.Settings(), "app.language", language))
+    """The app in a language, or in a (language, theme) pair."""
+    param = getattr(request, "param", "en")
+    language, theme_name = (param, "light") if isinstance(param, str) else param
+    settings = settings_mod.with_value(settings_mod.Settings(), "app.language", language)
+    settings_mod.save(settings_mod.with_value(settings, "appearance.theme", theme_name))
     from desktop_chat.app import DesktopChat
 
     app = DesktopChat(qapp)
@@ -35,6 +39,7 @@ def window_app(qtbot, qapp, request) -> Iterator:
         app.window.close()
         app.shutdown()
         remove_translators(qapp)
+        theme.apply(qapp, "light")  # the style sheet is the QApplication's, shared by tests
 
 
 def show_at(qtbot, app, width: int, height: int) -> None:
@@ -60,6 +65,48 @@ def test_at_800_by_600_every_pane_shows_its_text_whole(qtbot, window_app):
         problems += [f"pane {index}: {p}" for p in clipped_texts(app.window)]
         assert app.window.width() == 800, f"pane {index} widened the window"
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize(
+    "window_app",
+    [("en", "light"), ("en", "dark"), ("zh_CN", "light"), ("zh_CN", "dark")],
+    indirect=True,
+)
+def test_at_800_by_600_every_settings_page_shows_its_choices_whole(qtbot, window_app):
+    # GPU layers showed "…as many as fit in free VRAM)": a spin box at its special value
+    # scrolls that text to its end when the field is narrower, so its start was lost.
+    app = window_app
+    show_at(qtbot, app, 800, 600)
+    app.window.show_settings()
+    pane = app.settings_pane
+    problems = []
+    for row, name in enumerate(pane.pages):
+        pane.nav.setCurrentRow(row)
+        scroll = pane.stack.currentWidget()
+        qtbot.waitUntil(scroll.isVisible)
+        settle()
+        problems += [f"{name}: {p}" for p in clipped_texts(scroll.widget())]
+    assert app.window.width() == 800
+    assert not problems, "\n".join(problems)
+
+
+def test_the_probe_finds_a_spin_box_whose_special_text_is_cut(qtbot):
+    spin = QSpinBox()
+    qtbot.addWidget(spin)
+    spin.setRange(-1, 999)
+    spin.setSpecialValueText("Auto (as many as fit in free VRAM)")
+    spin.setValue(-1)
+    spin.setFixedWidth(120)
+    spin.show()
+    qtbot.waitExposed(spin)
+    assert [p for p in clipped_texts(spin) if "free VRAM" in p]
+    spin.setFixedWidth(spin.minimumSizeHint().width() + 20)
+    settle()
+    assert clipped_texts(spin) == []
+    spin.setValue(7)  # a number fits the narrow field
+    spin.setFixedWidth(120)
+    settle()
+    assert clipped_texts(spin) == []
 
 
 def test_a_narrow_chat_puts_its_conversations_behind_a_toggle(qtbot, window_app):
