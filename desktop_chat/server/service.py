@@ -12,7 +12,6 @@ from desktop_chat.engine.types import GenParams
 from desktop_chat.server.bridge import Engine, EngineBridge
 from desktop_chat.server.config import ServerConfig, ServerConfigError, base_url, check_bind
 from desktop_chat.server.request_log import RequestLog
-from desktop_chat.server.routes import ServerContext, build_app
 from desktop_chat.tasks import Task, TaskContext, TaskRunner
 
 log = logging.getLogger(__name__)
@@ -83,6 +82,9 @@ class ApiServer(QObject):
     def start(self, config: ServerConfig) -> str:
         """Start listening; returns the base URL. Raises ServerConfigError with a sentence."""
         import uvicorn
+
+        # Starlette and sse-starlette (with uvicorn, 6 MB resident) load when a server starts.
+        from desktop_chat.server.routes import ServerContext, build_app
 
         check_bind(config)
         self.stop()
