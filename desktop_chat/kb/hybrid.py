@@ -1,4 +1,4 @@
-"""Hybrid ranking: a calibrated blend of the dense cosine and BM25, off-topic from the cosine."""
+"""Hybrid ranking: a calibrated blend of the dense score and BM25, and the off-topic gate."""
 
 from __future__ import annotations
 
@@ -7,22 +7,37 @@ from dataclasses import dataclass
 
 import numpy as np
 
-# Tuned on the development set only (sample_kb/questions.json: 128 same-language and 183
-# cross-language question/layout pairs, 51 off-topic questions in four index layouts); the
-# held-out set (kb_heldout/questions.json) was written before and is only measured.
-# Score = cosine + LEXICAL_WEIGHT * bm25 / best bm25 (a calibrated blend: reciprocal-rank
-# fusion and heavier word weights scored lower on the development set).
+# Chosen on the development set only: the sample shop's questions (sample_kb/questions.json,
+# asked with both languages indexed, with one language only and with each topic in one
+# language only, plus 51 off-topic questions) and Harbour Cycles (kb_heldout, last round's
+# held-out set, spent). The held-out set (kb_heldout2) is only measured by the bench.
+#
+# Dense score = cosine to the passage + HEADING_WEIGHT x how much closer the question is to the
+# passage's own heading: a question often restates a section's title ("can I return it" ->
+# "Return window"), and the heading is what crosses languages best, but it may only raise a
+# passage, never sink one whose text matches better (dev recall@3 before the gate: cross
+# 0.875 -> 0.90, en 0.919 -> 0.937, zh 0.954 -> 0.985).
+HEADING_WEIGHT = 0.35
+# Score = dense + LEXICAL_WEIGHT * bm25 / best bm25 (a calibrated blend: reciprocal-rank
+# fusion scored lower). BM25 cannot match across languages; 0.2 let one more cross-language
+# answer through on dev but also let an other-language passage on a near topic beat the
+# same-language one whose words match ("when does my delivry arrive"), so it stays 0.3.
 LEXICAL_WEIGHT = 0.3
 DENSE_CANDIDATES = 30
 # USE scores a passage in the question's own language higher than an equally good one in the
 # other language, so a Chinese question ranked unrelated Chinese passages above the English
-# answer. Cross-language cosines get this much added (0.12: cross recall@3 0.71 -> 0.85).
-CROSS_LANGUAGE_BONUS = 0.12
-# The best (adjusted) cosine: from ACCEPT a question is on-topic on its own; from WITH_LEXICAL
-# only when BM25 also found its words; below, it is off-topic and nothing is returned.
-ACCEPT = 0.28
-WITH_LEXICAL = 0.22
-# A passage with no matching words and a cosine this far below the best is not offered.
+# answer. Cross-language scores get this much added (0.12 before the heading vectors; with
+# them and the centroid gate 0.15 ranked best on dev).
+CROSS_LANGUAGE_BONUS = 0.15
+# Off-topic: relevance = the best dense score + the question's cosine to the knowledge base's
+# centroid (the mean of its passages: what it is about). A question near one passage by
+# chance but far from the whole subject is off-topic; one about the subject but worded unlike
+# any passage is not. From ACCEPT a question is on-topic on its own; from WITH_LEXICAL only
+# when BM25 also found its words; below, nothing is returned. (The best cosine alone gave
+# 0.81 of the off-topic questions rejected for these recalls; with the centroid 0.93.)
+ACCEPT = 0.41
+WITH_LEXICAL = 0.31
+# A passage with no matching words and a dense score this far below the best is not offered.
 BELOW_BEST = 0.15
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
@@ -34,10 +49,16 @@ def is_chinese(text: str) -> bool:
 
 
 def similarities(
-    matrix: np.ndarray, chinese: np.ndarray, query: np.ndarray, query_is_chinese: bool
+    matrix: np.ndarray,
+    heads: np.ndarray,
+    chinese: np.ndarray,
+    query: np.ndarray,
+    query_is_chinese: bool,
 ) -> np.ndarray:
-    """Cosines of every passage to the query, cross-language ones raised by the bonus."""
-    sims = matrix @ query.astype(np.float32)
+    """Dense scores of every passage: cosine, raised towards its heading's, cross-language bonus."""
+    q = query.astype(np.float32)
+    sims = matrix @ q
+    sims += np.float32(HEADING_WEIGHT) * np.maximum(heads @ q - sims, 0)
     return sims + np.float32(CROSS_LANGUAGE_BONUS) * (chinese != query_is_chinese)
 
 
@@ -60,16 +81,26 @@ def dense_top(
     return [(int(ids[i]), float(sims[i])) for i in top]
 
 
+def is_on_topic(best: float, topic: float, lexical: bool) -> bool:
+    """The off-topic gate: ``best`` dense score, ``topic`` the cosine to the KB's centroid."""
+    relevance = best + topic
+    return relevance >= ACCEPT or (lexical and relevance >= WITH_LEXICAL)
+
+
 def fuse(
-    lexical: list[tuple[int, float]], dense: list[tuple[int, float]], cosines: dict[int, float]
+    lexical: list[tuple[int, float]],
+    dense: list[tuple[int, float]],
+    cosines: dict[int, float],
+    topic: float,
 ) -> list[Ranked]:
     """Passages best first; empty when the question is off-topic.
 
     ``lexical`` is BM25's (passage id, score) list, already filtered for coverage; ``dense``
-    the nearest passages with their cosine; ``cosines`` the cosine of every candidate.
+    the nearest passages with their dense score; ``cosines`` the dense score of every
+    candidate; ``topic`` the question's cosine to the knowledge base's centroid.
     """
     best = dense[0][1] if dense else 0.0
-    if best < WITH_LEXICAL or (best < ACCEPT and not lexical):
+    if not dense or not is_on_topic(best, topic, bool(lexical)):
         return []
     top_lexical = max((score for _, score in lexical), default=0.0) or 1.0
     words = {pid: score / top_lexical for pid, score in lexical}

@@ -91,6 +91,7 @@ class KnowledgeBase:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA foreign_keys=ON")
             self._db.executescript(_SCHEMA)
+            vectors.add_heading_column(self._db)
             columns = {row[1] for row in self._db.execute("PRAGMA table_info(passages)")}
             if "page" not in columns:  # a version-1 file: its vectors are added on next sync
                 self._db.execute("ALTER TABLE passages ADD COLUMN page INTEGER")
@@ -322,7 +323,7 @@ class KnowledgeBase:
         if len(ids) == 0:  # not embedded yet (a version-1 file before its sync): words only
             return self._passages(lexical[:k])
         sims = hybrid.similarities(
-            matrix.vectors, matrix.chinese, query_vector, hybrid.is_chinese(question)
+            matrix.vectors, matrix.heads, matrix.chinese, query_vector, hybrid.is_chinese(question)
         )
         dense = hybrid.dense_top(ids, sims)
         cosines = dict(dense)
@@ -330,7 +331,8 @@ class KnowledgeBase:
             at = int(np.searchsorted(ids, pid))
             if pid not in cosines and at < len(ids) and ids[at] == pid:
                 cosines[pid] = float(sims[at])
-        ranked = hybrid.fuse(lexical, dense, cosines)
+        topic = float(matrix.centroid @ query_vector.astype(np.float32))
+        ranked = hybrid.fuse(lexical, dense, cosines, topic)
         return self._passages([(r.passage_id, r.score) for r in ranked[:k]])
 
     def lexical_search(self, question: str) -> list[tuple[int, float]]:
