@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import re
 import shutil
+import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from desktop_chat import paths
 from desktop_chat.chat.turns import Turn
 from desktop_chat.fsutil import atomic_write_text, os_error_reason
 from desktop_chat.kb.index import KbError, KnowledgeBase
-from desktop_chat.kb.readers import Cancelled, DocumentError, read_document
+from desktop_chat.kb.readers import Cancelled, DocumentError, ReadProgress, read_document
 from desktop_chat.kb.text import rough_token_count
 from desktop_chat.store import Attachment, Store, StoreError
 from desktop_chat.tasks import TaskContext
@@ -72,20 +73,28 @@ def whole_limit(context_size: int) -> int:
     return int(context_size * WHOLE_SHARE)
 
 
+def read_sections(
+    path: Path, cancel: threading.Event | None = None, progress: ReadProgress | None = None
+) -> tuple[list[dict[str, Any]], int]:
+    """A document's sections as stored on its attachment, and its tokens (roughly);
+    DocumentError (a sentence) when it has no text or cannot be read."""
+    sections: list[dict[str, Any]] = [
+        {"section": s.section, "page": s.page, "text": s.text}
+        for s in read_document(path, cancel, progress)
+    ]
+    if not any(s["text"].strip() for s in sections):
+        raise DocumentError(f"{path.name} has no text to read.")
+    return sections, sum(rough_token_count(s["text"]) for s in sections)
+
+
 def read_attachment(
     path: Path, context_size: int, folder: Path, attachment_id: int, context: TaskContext
 ) -> ReadResult:
     """Read a document; index it into ``folder``'s knowledge base when it is too big to go
     whole. DocumentError (a sentence) for a file that cannot be used; Cancelled on cancel."""
-    sections: list[dict[str, Any]] = [
-        {"section": s.section, "page": s.page, "text": s.text}
-        for s in read_document(
-            path, context.cancel, lambda done, total: context.progress((done, total))
-        )
-    ]
-    if not any(s["text"].strip() for s in sections):
-        raise DocumentError(f"{path.name} has no text to read.")
-    tokens = sum(rough_token_count(s["text"]) for s in sections)
+    sections, tokens = read_sections(
+        path, context.cancel, lambda done, total: context.progress((done, total))
+    )
     if tokens <= whole_limit(context_size):
         return ReadResult(sections, tokens, "whole")
     index_sections(folder, attachment_id, path.name, sections, context)
@@ -149,11 +158,10 @@ def _citation(
 
 
 def _retrieve(
-    store: Store, conversation_id: int, indexed: list[Attachment], question: str
+    store: Store, conversation_id: int, indexed: list[Attachment], question: str, folder: Path
 ) -> list[dict[str, Any]]:
     """The indexed attachments' passages for ``question``; a missing index is rebuilt, and
     so is one holding a document no longer attached (removed while it was being indexed)."""
-    folder = conversation_folder(store, conversation_id)
     by_file = {_document_file(folder, a.id).name: a for a in indexed}
     if any(f.name not in by_file for f in folder.glob("doc-*.md")):
         shutil.rmtree(folder, ignore_errors=True)
@@ -180,11 +188,19 @@ def _retrieve(
 
 
 def add_to_turn(
-    turn: Turn, store: Store, conversation_id: int, question: str, *, retrieve: bool = True
+    turn: Turn,
+    store: Store,
+    conversation_id: int,
+    question: str,
+    *,
+    retrieve: bool = True,
+    folder: Path | None = None,
 ) -> Turn:
     """``turn`` with the conversation's documents: whole ones in full, indexed ones by their
     passages for ``question`` (only when ``retrieve``: it reads the disk, so call it off the
-    GUI thread). They are numbered after the turn's own passages and cited like them."""
+    GUI thread). They are numbered after the turn's own passages and cited like them.
+    ``folder``: where the indexed ones are, when not the conversation's own folder (a chat
+    that is not kept)."""
     try:
         attachments = store.attachments(conversation_id)
     except StoreError as error:
@@ -199,7 +215,8 @@ def add_to_turn(
     notice = turn.notice
     if indexed and retrieve and question:
         try:
-            citations += _retrieve(store, conversation_id, indexed, question)
+            where = folder or conversation_folder(store, conversation_id)
+            citations += _retrieve(store, conversation_id, indexed, question, where)
         except (KbError, DocumentError, OSError, StoreError) as error:
             log.warning("attachment retrieval failed: %s", error)
             notice = f"The attached documents could not be searched: {error}"

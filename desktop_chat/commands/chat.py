@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
-import signal
 import sys
 import time
 from pathlib import Path
@@ -18,14 +17,21 @@ from typing import Any
 
 from desktop_chat import settings as settings_mod
 from desktop_chat.commands import chat_tools
-from desktop_chat.commands.errors import file_error, guard, load_settings
+from desktop_chat.commands.chat_setup import (
+    EXIT_INTERRUPTED,
+    NO_SAVE_HINT,
+    StartError,
+    fail,
+    open_chat_store,
+    print_sources,
+    quote_saved,
+    start_answer,
+    start_turn,
+)
+from desktop_chat.commands.errors import guard, load_settings
+from desktop_chat.commands.local_turn import LocalTurn
 
 log = logging.getLogger(__name__)
-
-EXIT_INTERRUPTED = 130  # what a shell reports for a program ended by SIGINT
-# How often Python gets control back from Qt's event loop: it runs the Ctrl+C handler and the
-# streaming save (which itself writes at most every SAVE_INTERVAL_S).
-TICK_MS = 100
 
 
 def register(subparsers: Any) -> None:
@@ -59,6 +65,15 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--no-save", action="store_true", help="do not keep this exchange as a conversation"
     )
+    parser.add_argument(
+        "--attach",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a document to ask about (PDF, DOCX, HTML, Markdown, text, CSV), kept with the "
+        "conversation; repeatable. Small ones go whole into the prompt, larger ones are "
+        "searched; the sources are printed after the answer",
+    )
     chat_tools.register_arguments(parser)  # --mcp, --tool-choice, --yes, --json
     parser.set_defaults(func=guard("chat", run))
 
@@ -81,19 +96,23 @@ def _read_schema(path: Path) -> str | None:
         text = path.read_text(encoding="utf-8")
         load_schema(text)
     except (OSError, UnicodeDecodeError) as error:
-        _fail(
-            f"could not read the JSON schema {path}: {getattr(error, 'strerror', None) or error}."
-        )
+        fail(f"could not read the JSON schema {path}: {getattr(error, 'strerror', None) or error}.")
         return None
     except SchemaError as error:
-        _fail(f"{path}: {error}")
+        fail(f"{path}: {error}")
         return None
     return text
 
 
-def _fail(message: str, code: int = 1) -> int:
-    print(f"desktop-chat chat: error: {message}", file=sys.stderr)
-    return code
+def read_attachments(args: argparse.Namespace) -> Any:
+    """The --attach files read (a ChatDocuments, empty without any), or the exit code of the
+    sentence printed for the first that cannot be used."""
+    from desktop_chat.commands.chat_attach import AttachError, ChatDocuments
+
+    try:
+        return ChatDocuments(getattr(args, "attach", None) or [])
+    except AttachError as error:
+        return fail(str(error), 2)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -107,16 +126,26 @@ def run(args: argparse.Namespace) -> int:
         if args.seed is not None:
             settings = settings_mod.with_value(settings, "generation.seed", args.seed)
     except settings_mod.SettingsError as error:
-        return _fail(str(error), 2)
+        return fail(str(error), 2)
     args.schema_text = None
     if getattr(args, "json_schema", None):
         args.schema_text = _read_schema(Path(args.json_schema))
         if args.schema_text is None:
             return 2
         if args.endpoint:
-            return _fail("--json-schema works with the local model only, not with --endpoint.", 2)
+            return fail("--json-schema works with the local model only, not with --endpoint.", 2)
     if args.mcp and args.schema_text is not None:
-        return _fail("--mcp works without --json-schema.", 2)
+        return fail("--mcp works without --json-schema.", 2)
+    args.documents = read_attachments(args)
+    if isinstance(args.documents, int):
+        return args.documents
+    try:
+        return _answer(args, settings)
+    finally:
+        args.documents.close()
+
+
+def _answer(args: argparse.Namespace, settings: settings_mod.Settings) -> int:
     if args.endpoint:
         from desktop_chat.commands.remote_chat import run_remote
 
@@ -134,18 +163,9 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    store = None
-    if not args.no_save:
-        from desktop_chat.store import StoreError, open_store
-
-        try:
-            store, notice = open_store()
-        except StoreError as error:
-            return _fail(f"{error} To answer without keeping it, pass --no-save.")
-        except OSError as error:
-            return file_error("chat", error, "The conversation history could not be opened")
-        if notice:
-            print(f"desktop-chat: {notice}", file=sys.stderr)
+    store = open_chat_store(args)
+    if isinstance(store, int):
+        return store
     try:
         if args.schema_text is None and chat_tools.wants_tools(args):
             return chat_tools.run_with_tools(args, settings, model, store)
@@ -155,7 +175,7 @@ def run(args: argparse.Namespace) -> int:
             store.close()
 
 
-class _HeadlessChat:
+class _HeadlessChat(LocalTurn):
     """One question through the engine, its answer streamed to stdout and saved as it grows."""
 
     def __init__(
@@ -165,54 +185,30 @@ class _HeadlessChat:
         self.model = model
         self.effective = settings_mod.effective(settings, settings_mod.model_key_for(model))
         self.store = store
+        self.documents = args.documents
         self.writer: Any = None
         self.answer: Any = None  # the StreamingAnswer once generation starts
+        self.citations: list[dict[str, Any]] = []
         self.stats: Any = None
         self.error: str | None = None
+        self.error_code = 1
         self.save_error: str | None = None
         self.interrupted = False
         self.printed = False
 
     def run(self) -> int:
-        from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
-
-        from desktop_chat.engine.client import EngineClient
-
-        app = QCoreApplication.instance() or QCoreApplication(sys.argv[:1])
-        self.client = EngineClient()
-        self.loop = QEventLoop()
-        tick = QTimer()
-        tick.setInterval(TICK_MS)
-        tick.timeout.connect(self._save_due)
-        self.client.model_loaded.connect(self._on_loaded)
-        self.client.model_load_failed.connect(self._on_failed)
-        self.client.chunk.connect(self._on_chunk)
-        self.client.started.connect(self._on_started)
-        self.client.finished.connect(self._on_done)
-        self.client.cancelled.connect(self._on_done)
-        self.client.failed.connect(self._on_failed)
-        previous = signal.signal(signal.SIGINT, self._on_sigint)
-        try:
-            self.client.load(settings_mod.to_load_params(self.effective, self.model))
-            tick.start()
-            self.loop.exec()
-            tick.stop()
-            self.client.shutdown()
-            self._persist()
-        finally:
-            signal.signal(signal.SIGINT, previous)
-        del app
+        self.run_engine(settings_mod.to_load_params(self.effective, self.model))
         return self._report()
+
+    def _tick(self) -> None:
+        self._save_due()
 
     # -- engine events (GUI thread) --------------------------------------------------------
     def _on_loaded(self, _request_id: int, _info: object) -> None:
         from desktop_chat.engine.types import ChatMessage, ChatRequest
 
         if self.interrupted:
-            self.loop.quit()
-            return
-        if self.store is not None and not self._start_saving():
-            self.loop.quit()
+            self.qloop.quit()
             return
         system = self.args.system
         request = ChatRequest(
@@ -222,27 +218,40 @@ class _HeadlessChat:
             policy=self.effective.app.context_policy,
             json_schema=getattr(self.args, "schema_text", None),
         )
+        request = self._start(request)
+        if request is None:
+            self.qloop.quit()
+            return
         if self.answer is None:  # not saving: the answer lives in memory only
             from desktop_chat.chat.answer_writer import StreamingAnswer
 
             self.answer = StreamingAnswer(0, 0)
         self.client.generate(request)
 
-    def _start_saving(self) -> bool:
-        from desktop_chat.chat.answer_writer import AnswerWriter
+    def _start(self, request: Any) -> Any:
+        """The request with the attached documents, its question (and answer) kept when
+        saving; None after setting the error."""
         from desktop_chat.store import StoreError
-        from desktop_chat.store.exchange import start_exchange
 
         try:
-            exchange = start_exchange(self.store, self.args.prompt, self.model.name)
-            self.writer = AnswerWriter(self.store)
-            self.answer = self.writer.start(
-                exchange.conversation_id, exchange.question_id, model=self.model.name, citations=[]
+            started = start_turn(
+                self.store,
+                self.documents,
+                request,
+                self.args.prompt,
+                self.model.name,
+                self.context_size(),
             )
+            self.citations = started.turn.citations
+            if started.exchange is not None:
+                self.writer, self.answer = start_answer(self.store, started, self.model.name)
+        except StartError as error:
+            self.error, self.error_code = str(error), error.code
+            return None
         except StoreError as error:
-            self.error = f"{error} To answer without keeping it, pass --no-save."
-            return False
-        return True
+            self.error = f"{error} {NO_SAVE_HINT}"
+            return None
+        return started.turn.request
 
     def _on_started(self, _request_id: int, info: Any) -> None:
         if self.answer is not None and info.opens_thinking:
@@ -276,21 +285,21 @@ class _HeadlessChat:
         self.stats = stats
         if self.answer is not None:
             self._print(self.answer.end())
-        self.loop.quit()
+        self.qloop.quit()
 
     def _on_failed(self, _request_id: int, message: str) -> None:
         self.error = message
-        self.loop.quit()
+        self.qloop.quit()
 
     def _on_sigint(self, _signum: int, _frame: FrameType | None) -> None:
         if self.interrupted:  # a second Ctrl+C: stop waiting for the engine to wind down
-            self.loop.quit()
+            self.qloop.quit()
             return
         self.interrupted = True
         log.info("Ctrl+C: stopping the answer")
         self.client.stop()
         if self.answer is None:  # still loading: there is nothing to stop or keep
-            self.loop.quit()
+            self.qloop.quit()
 
     # -- saving ----------------------------------------------------------------------------
     def _save_due(self) -> None:
@@ -314,6 +323,7 @@ class _HeadlessChat:
                 self.writer.fail(self.answer)
             elif self.stats is not None:
                 self.writer.finish(self.answer, self.stats)
+                quote_saved(self.store, self.answer.message_id)
             else:  # a second Ctrl+C left before the engine said how it ended
                 self.writer.abandon(self.answer)
             self.save_error = None
@@ -331,7 +341,11 @@ class _HeadlessChat:
                 print()
         if self.error is not None:
             print(f"desktop-chat: {self.error}", file=sys.stderr)
-            return 1
+            return self.error_code
+        if self.answer is not None:  # a JSON answer's sources go to stderr: stdout is JSON
+            json_only = getattr(self.args, "schema_text", None) is not None
+            stream = sys.stderr if json_only else sys.stdout
+            print_sources(self.documents, self.answer.text, self.citations, stream)
         stats = self.stats
         if self.args.stats and stats is not None:
             print(
@@ -340,7 +354,7 @@ class _HeadlessChat:
                 file=sys.stderr,
             )
         if self.save_error is not None:
-            return _fail(self.save_error)
+            return fail(self.save_error)
         if self.interrupted:
             kept = " The answer so far was saved." if self.writer and self.answer.text else ""
             print(f"desktop-chat: stopped.{kept}", file=sys.stderr)
@@ -356,10 +370,10 @@ class _HeadlessChat:
             document = json.loads(text)
         except ValueError:
             if self.stats is not None and str(self.stats.stop_reason) == "length":
-                return _fail("the JSON answer was cut off at --max-tokens; raise it and try again.")
+                return fail("the JSON answer was cut off at --max-tokens; raise it and try again.")
             if self.interrupted:
                 return 0
-            return _fail("the model's answer was not a JSON document.")
+            return fail("the model's answer was not a JSON document.")
         with contextlib.suppress(BrokenPipeError, ValueError):
             print(json.dumps(document, ensure_ascii=False, indent=2))
         return 0

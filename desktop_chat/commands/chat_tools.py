@@ -8,17 +8,23 @@ import argparse
 import contextlib
 import json
 import logging
-import signal
 import sys
 from pathlib import Path
 from types import FrameType
 from typing import Any
 
 from desktop_chat import settings as settings_mod
+from desktop_chat.commands.chat_setup import (
+    EXIT_INTERRUPTED,
+    StartError,
+    fail,
+    print_sources,
+    quote_saved,
+    start_turn,
+)
+from desktop_chat.commands.local_turn import LocalTurn
 
 log = logging.getLogger(__name__)
-
-EXIT_INTERRUPTED = 130
 
 
 def register_arguments(parser: Any) -> None:
@@ -57,11 +63,6 @@ def wants_tools(args: argparse.Namespace) -> bool:
     return bool(saved.builtins or any(s.enabled for s in saved.servers))
 
 
-def _fail(message: str, code: int = 1) -> int:
-    print(f"desktop-chat chat: error: {message}", file=sys.stderr)
-    return code
-
-
 def run_with_tools(
     args: argparse.Namespace,
     settings: settings_mod.Settings,
@@ -78,7 +79,7 @@ def run_with_tools(
         for index, line in enumerate(args.mcp or [], start=1):
             tools_config.servers.append(config.server_from_command(line, index))
     except config.ToolsConfigError as error:
-        return _fail(str(error), 2)
+        return fail(str(error), 2)
     choice = args.tool_choice or "auto"
     toolbox = Toolbox(tools_config if choice != "none" else config.ToolsConfig())
     try:
@@ -86,14 +87,14 @@ def run_with_tools(
         for problem in toolbox.problems:
             print(f"desktop-chat: {problem}", file=sys.stderr)
         if choice == "required" and not toolbox.specs:
-            return _fail("--tool-choice required, but no tool could be offered.", 2)
+            return fail("--tool-choice required, but no tool could be offered.", 2)
         make = factory or _ToolChat
         return int(make(args, settings, model, store, toolbox, choice).run())
     finally:
         toolbox.close()
 
 
-class _ToolChat:
+class _ToolChat(LocalTurn):
     """One question, as many generation rounds as its tool calls need."""
 
     def __init__(
@@ -112,6 +113,10 @@ class _ToolChat:
         self.model_name = model.name  # what the conversation records as its model
         self.effective = settings_mod.effective(settings, settings_mod.model_key_for(model))
         self.store = store
+        self.documents = args.documents
+        self.system: str | None = None  # with the attached documents, once the turn started
+        self.citations: list[dict[str, Any]] = []
+        self.error_code = 1
         self.toolbox = toolbox
         self.loop = ToolLoop(toolbox, self._approve, choice, toolbox.config.max_calls_per_turn)
         self.round_text = ""
@@ -126,29 +131,7 @@ class _ToolChat:
         self.splitter: Any = None
 
     def run(self) -> int:
-        from PySide6.QtCore import QCoreApplication, QEventLoop
-
-        from desktop_chat.engine.client import EngineClient
-
-        app = QCoreApplication.instance() or QCoreApplication(sys.argv[:1])
-        self.client = EngineClient()
-        self.qloop = QEventLoop()
-        self.client.model_loaded.connect(self._on_loaded)
-        self.client.model_load_failed.connect(self._on_failed)
-        self.client.started.connect(self._on_started)
-        self.client.chunk.connect(self._on_chunk)
-        self.client.finished.connect(self._on_done)
-        self.client.cancelled.connect(self._on_done)
-        self.client.failed.connect(self._on_failed)
-        previous = signal.signal(signal.SIGINT, self._on_sigint)
-        try:
-            self.client.load(settings_mod.to_load_params(self.effective, self.model))
-            self.qloop.exec()
-            self.client.shutdown()
-            self._persist()
-        finally:
-            signal.signal(signal.SIGINT, previous)
-        del app
+        self.run_engine(settings_mod.to_load_params(self.effective, self.model))
         return self._report()
 
     # -- rounds ----------------------------------------------------------------------------
@@ -156,7 +139,7 @@ class _ToolChat:
         if self.interrupted:
             self.qloop.quit()
             return
-        if self.store is not None and not self._start_saving():
+        if not self._start():
             self.qloop.quit()
             return
         self._generate()
@@ -169,7 +152,7 @@ class _ToolChat:
         from desktop_chat.chat.reasoning import ReasoningSplitter
         from desktop_chat.engine.types import ChatMessage, ChatRequest
 
-        system = self.args.system
+        system = self.args.system if self.system is None else self.system
         base = system if system is not None else self.effective.generation.system_prompt
         self.round_text = ""
         self.splitter = ReasoningSplitter()
@@ -287,25 +270,52 @@ class _ToolChat:
         return ALLOW_ONCE if reply in ("y", "yes") else DENY
 
     # -- saving ----------------------------------------------------------------------------
-    def _start_saving(self) -> bool:
+    def _start(self) -> bool:
+        """Keep the question and its documents (when saving) and ground the rounds on them;
+        False after setting the error."""
+        from desktop_chat.commands.chat_setup import NO_SAVE_HINT
         from desktop_chat.store import StoreError
-        from desktop_chat.store.exchange import start_exchange
 
         try:
-            exchange = start_exchange(self.store, self.args.prompt, self.model_name)
-            message = self.store.add_message(
-                exchange.conversation_id,
-                "assistant",
-                "",
-                parent_id=exchange.question_id,
-                complete=False,
-                model=self.model_name,
+            started = start_turn(
+                self.store,
+                self.documents,
+                self._request(),
+                self.args.prompt,
+                self.model_name,
+                self.context_size(),
             )
-            self.message_id = message.id
+            self.system = started.turn.request.system
+            self.citations = started.turn.citations
+            exchange = started.exchange
+            if exchange is not None:
+                message = self.store.add_message(
+                    exchange.conversation_id,
+                    "assistant",
+                    "",
+                    parent_id=exchange.question_id,
+                    complete=False,
+                    model=self.model_name,
+                    citations=self.citations or None,
+                )
+                self.message_id = message.id
+        except StartError as error:
+            self.error, self.error_code = str(error), error.code
+            return False
         except StoreError as error:
-            self.error = f"{error} To answer without keeping it, pass --no-save."
+            self.error = f"{error} {NO_SAVE_HINT}"
             return False
         return True
+
+    def _save(self, **more: Any) -> None:
+        """The answer so far (text, reasoning, the calls' records) and ``more`` columns."""
+        self.store.update_message(
+            self.message_id,
+            content=self.answer,
+            reasoning=self.reasoning,
+            tool_calls=self.loop.records(),
+            **more,
+        )
 
     def _save_progress(self) -> None:
         from desktop_chat.store import StoreError
@@ -313,12 +323,7 @@ class _ToolChat:
         if self.message_id is None:
             return
         try:
-            self.store.update_message(
-                self.message_id,
-                content=self.answer,
-                reasoning=self.reasoning,
-                tool_calls=self.loop.records(),
-            )
+            self._save()
         except StoreError as error:
             log.info("could not save the answer yet: %s", error)
 
@@ -329,13 +334,9 @@ class _ToolChat:
             return
         stats = self.stats
         try:
-            self.store.update_message(
-                self.message_id,
-                content=self.answer,
-                reasoning=self.reasoning,
-                tool_calls=self.loop.records(),
+            self._save(
                 complete=self.error is None,
-                stop_reason=str(stats.stop_reason) if stats is not None else "error",  # type: ignore[arg-type]
+                stop_reason=str(stats.stop_reason) if stats is not None else "error",
                 tokens=stats.completion_tokens if stats is not None else None,
                 ttft_s=stats.ttft_s if stats is not None else None,
                 tokens_per_s=stats.tokens_per_s if stats is not None else None,
@@ -343,6 +344,9 @@ class _ToolChat:
         except StoreError as error:
             log.warning("could not save the answer: %s", error)
             self.error = self.error or str(error)
+            return
+        if self.citations and self.error is None:
+            quote_saved(self.store, self.message_id)
 
     def _report(self) -> int:
         if self.args.json:
@@ -371,6 +375,8 @@ class _ToolChat:
                 },
                 "notes": self.notes,
             }
+            if self.documents:
+                line["sources"] = self.documents.source_lines(self.answer, self.citations)
             if self.error is not None:
                 line["error"] = self.error
             with contextlib.suppress(BrokenPipeError, ValueError):
@@ -380,7 +386,9 @@ class _ToolChat:
                 print()
         if self.error is not None:
             print(f"desktop-chat: {self.error}", file=sys.stderr)
-            return 1
+            return self.error_code
+        if not self.args.json:
+            print_sources(self.documents, self.answer, self.citations, sys.stdout)
         if self.interrupted:
             print("desktop-chat: stopped.", file=sys.stderr)
             return EXIT_INTERRUPTED

@@ -13,14 +13,8 @@ from types import FrameType
 from typing import Any
 
 from desktop_chat import settings as settings_mod
-from desktop_chat.commands.errors import file_error
-
-EXIT_INTERRUPTED = 130
-
-
-def _fail(message: str, code: int = 1) -> int:
-    print(f"desktop-chat chat: error: {message}", file=sys.stderr)
-    return code
+from desktop_chat.commands import chat_setup
+from desktop_chat.commands.chat_setup import EXIT_INTERRUPTED, StartError, fail
 
 
 def resolve_endpoint(given: str) -> Any:
@@ -46,26 +40,17 @@ def open_remote(args: argparse.Namespace) -> tuple[Any, Any, Any] | int:
 
     logs.setup()
     if not args.model:
-        return _fail(
+        return fail(
             "pass --model NAME with --endpoint (`desktop-chat engines test NAME` lists them).", 2
         )
     try:
         endpoint = resolve_endpoint(args.endpoint)
     except endpoints.EndpointError as error:
-        return _fail(str(error), 2)
+        return fail(str(error), 2)
     key = args.api_key if args.api_key is not None else endpoints.get_key(endpoint.name)
-    store = None
-    if not args.no_save:
-        from desktop_chat.store import StoreError, open_store
-
-        try:
-            store, notice = open_store()
-        except StoreError as error:
-            return _fail(f"{error} To answer without keeping it, pass --no-save.")
-        except OSError as error:
-            return file_error("chat", error, "The conversation history could not be opened")
-        if notice:
-            print(f"desktop-chat: {notice}", file=sys.stderr)
+    store = chat_setup.open_chat_store(args)
+    if isinstance(store, int):
+        return store
     return endpoint, key, store
 
 
@@ -98,6 +83,8 @@ class _RemoteChat:
         self.record = endpoints.remote_id(endpoint.name, args.model)
         self.effective = settings_mod.effective(settings, self.record)
         self.store = store
+        self.documents = args.documents
+        self.citations: list[dict[str, Any]] = []
         self.writer: Any = None
         self.answer: Any = None
         self.abort = threading.Event()
@@ -120,8 +107,12 @@ class _RemoteChat:
         )
         remote = self.effective.remote
         timeouts = timeouts_for(self.endpoint, remote)
-        if self.store is not None and not self._start_saving():
-            return 1
+        n_ctx, _ = remote_http.context_size(
+            self.endpoint, self.args.model, self.key, timeouts, remote.default_context
+        )
+        request = self._start(request, n_ctx)
+        if isinstance(request, int):
+            return request
         if self.answer is None:
             self.answer = StreamingAnswer(0, 0)
         closer = remote_http.Closer()
@@ -129,9 +120,6 @@ class _RemoteChat:
         error: str | None = None
         outcome = None
         try:
-            n_ctx, _ = remote_http.context_size(
-                self.endpoint, self.args.model, self.key, timeouts, remote.default_context
-            )
             fitted = fit_history(request, n_ctx)
             body = remote_http.request_body(
                 self.endpoint, self.args.model, fitted.messages, request.gen
@@ -146,24 +134,25 @@ class _RemoteChat:
         self._persist(error, outcome)
         return self._report(error, outcome)
 
-    def _start_saving(self) -> bool:
-        from desktop_chat.chat.answer_writer import AnswerWriter
+    def _start(self, request: Any, n_ctx: int) -> Any:
+        """The request with the attached documents, its question and answer kept when
+        saving; else the exit code of the sentence printed."""
         from desktop_chat.store import StoreError
-        from desktop_chat.store.exchange import start_exchange
 
         try:
-            exchange = start_exchange(self.store, self.args.prompt, self.record)
-            self.writer = AnswerWriter(self.store)
-            self.answer = self.writer.start(
-                exchange.conversation_id, exchange.question_id, model=self.record, citations=[]
+            started = chat_setup.start_turn(
+                self.store, self.documents, request, self.args.prompt, self.record, n_ctx
             )
+            self.citations = started.turn.citations
+            if started.exchange is not None:
+                self.writer, self.answer = chat_setup.start_answer(self.store, started, self.record)
+        except StartError as error:
+            print(f"desktop-chat: {error}", file=sys.stderr)
+            return error.code
         except StoreError as error:
-            print(
-                f"desktop-chat: {error} To answer without keeping it, pass --no-save.",
-                file=sys.stderr,
-            )
-            return False
-        return True
+            print(f"desktop-chat: {error} {chat_setup.NO_SAVE_HINT}", file=sys.stderr)
+            return 1
+        return started.turn.request
 
     def _on_text(self, text: str) -> None:
         from desktop_chat.store import StoreError
@@ -204,6 +193,7 @@ class _RemoteChat:
                     else StopReason.DONE,
                 )
                 self.writer.finish(self.answer, stats)
+                chat_setup.quote_saved(self.store, self.answer.message_id)
         except StoreError as exc:
             print(f"desktop-chat: could not save the answer: {exc}", file=sys.stderr)
 
@@ -226,4 +216,5 @@ class _RemoteChat:
             kept = " The answer so far was saved." if self.writer and self.answer.text else ""
             print(f"desktop-chat: stopped.{kept}", file=sys.stderr)
             return EXIT_INTERRUPTED
+        chat_setup.print_sources(self.documents, self.answer.text, self.citations, sys.stdout)
         return 0

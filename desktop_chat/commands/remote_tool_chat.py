@@ -54,24 +54,15 @@ class _Stream:
 class RemoteToolChat(chat_tools._ToolChat):
     """A tool turn whose rounds are blocking remote streams, one after another."""
 
-    def __init__(
-        self,
-        endpoint: Any,
-        key: str,
-        args: argparse.Namespace,
-        settings: settings_mod.Settings,
-        model: Path,
-        store: Any,
-        toolbox: Any,
-        choice: str,
-    ) -> None:
+    def __init__(self, endpoint: Any, key: str, *parts: Any) -> None:
+        """``parts``: _ToolChat's arguments (args, settings, model, store, toolbox, choice)."""
         from desktop_chat.engine import endpoints
 
+        args, settings, model, store, toolbox, choice = parts
         # The server returns calls as delta.tool_calls (put back as <tool_call> markup), so the
         # loop reads them as in "auto"; a required call is asked of the server instead.
-        super().__init__(
-            args, settings, model, store, toolbox, "auto" if choice == "required" else choice
-        )
+        loop_choice = "auto" if choice == "required" else choice
+        super().__init__(args, settings, model, store, toolbox, loop_choice)
         self.endpoint = endpoint
         self.key = key
         self.required = choice == "required"
@@ -96,6 +87,18 @@ class RemoteToolChat(chat_tools._ToolChat):
             signal.signal(signal.SIGINT, previous)
         return self._report()
 
+    def context_size(self) -> int:
+        from desktop_chat.engine import remote_http
+
+        n_ctx, _ = remote_http.context_size(
+            self.endpoint,
+            self.args.model,
+            self.key,
+            self.timeouts,
+            self.effective.remote.default_context,
+        )
+        return n_ctx
+
     def _generate(self) -> None:
         self.next_request = self._request()
 
@@ -116,14 +119,7 @@ class RemoteToolChat(chat_tools._ToolChat):
         began = time.monotonic()
         stream = self.stream
         try:
-            n_ctx, _ = remote_http.context_size(
-                self.endpoint,
-                self.args.model,
-                self.key,
-                self.timeouts,
-                self.effective.remote.default_context,
-            )
-            fitted = fit_history(request, n_ctx)
+            fitted = fit_history(request, self.context_size())
             tools = tool_prompt.parse_tools(request.tools)
             body = remote_http.request_body(
                 self.endpoint,
