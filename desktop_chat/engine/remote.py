@@ -18,9 +18,9 @@ from PySide6.QtCore import QObject, Signal
 from desktop_chat import settings as settings_mod
 from desktop_chat.engine import endpoints, remote_http, tool_prompt
 from desktop_chat.engine.remote_budget import fit_history
+from desktop_chat.engine.remote_continue import continuation, server_kind
 from desktop_chat.engine.remote_errors import RemoteError
 from desktop_chat.engine.types import (
-    ChatMessage,
     ChatRequest,
     ContextOverflowError,
     EngineError,
@@ -95,16 +95,19 @@ def run_turn(
     if context.cancelled():
         return GenerationStats(stop_reason=StopReason.STOPPED)
     fitted = fit_history(request, n_ctx)
+    extra: dict[str, object] = {}
     if request.continue_last and fitted.messages and fitted.messages[-1].role == "assistant":
-        # No OpenAI-compatible API continues a message; ask for the rest instead.
-        fitted.messages.append(
-            ChatMessage("user", "Continue your last answer exactly where it stopped.")
-        )
+        # The partial answer goes last where the server resumes it; elsewhere it is asked for.
+        going_on = continuation(server_kind(endpoint, key, timeouts), fitted.messages)
+        fitted.messages, extra = going_on.messages, going_on.body
+        if going_on.note:
+            fitted.notes.append(going_on.note)
     on_event(PromptInfo(fitted.prompt_tokens, n_ctx, fitted.first_kept, tuple(fitted.notes)))
     tools = tool_prompt.parse_tools(request.tools)
     body = remote_http.request_body(
         endpoint, target.model, fitted.messages, request.gen, tools, request.tool_choice
     )
+    body.update(extra)
     closer = remote_http.Closer()
     context.on_cancel(closer.close)
     pending: list[str] = []

@@ -210,6 +210,9 @@ def parse_chat(body: dict[str, Any], defaults: GenParams) -> Parsed:
         conversation_key=API_CONVERSATION_KEY,
         json_schema=schema,
         tools=tools.tools,
+        # An assistant message sent last is resumed, as llama.cpp's llama-server does (a
+        # prefill): the answer streams on from where that message stops.
+        continue_last=history[-1].role == "assistant" and not history[-1].tool_calls,
     )
     return Parsed(request, _model(body), stream, usage, len(messages), tools)
 
