@@ -2,33 +2,41 @@
 
 from __future__ import annotations
 
-import hmac
 import logging
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 from PySide6.QtWidgets import QApplication, QBoxLayout
 
-from desktop_chat import crash_guard, logs, qt_platform_check, tasks
+from desktop_chat import app_kiosk, crash_guard, logs, qt_platform_check, tasks
 from desktop_chat import settings as settings_mod
-from desktop_chat.chat.profiles import Profile, ProfileError, ProfileStore
+from desktop_chat.app_data import ConversationFiles, remove_all_data
+from desktop_chat.app_demo import DemoPreparer
+from desktop_chat.app_profiles import ProfileControl
+from desktop_chat.app_server import ApiStatus
+from desktop_chat.app_startup import (
+    DESKTOP_FILE_NAME,
+    StartupError,
+    ensure_qapp,
+    open_store_or_memory,
+    startup_sentence,
+)
+from desktop_chat.chat.profiles import Profile, ProfileStore
 from desktop_chat.engine import backend
 from desktop_chat.engine.client import EngineClient
 from desktop_chat.engine.types import ModelInfo
 from desktop_chat.models import starter
 from desktop_chat.server.control import ServerControl
-from desktop_chat.store import Store, StoreError, open_memory_store, open_store
+from desktop_chat.store import StoreError
 from desktop_chat.ui.chat.pane import ChatPane
 from desktop_chat.ui.knowledge.indexer import KbIndexer
 from desktop_chat.ui.knowledge.pane import KnowledgePane
 from desktop_chat.ui.models.pane import ModelsPane
 from desktop_chat.ui.settings.pane import SettingsPane
-from desktop_chat.ui.settings.profiles import ProfilePicker, ProfilesDialog
 from desktop_chat.ui.shell import theme
-from desktop_chat.ui.shell.about import app_icon
 from desktop_chat.ui.shell.banner import Banner
 from desktop_chat.ui.shell.desktop import DesktopShell, quit_on_terminate
 from desktop_chat.ui.shell.i18n import choose_language, install_translator
@@ -40,28 +48,14 @@ log = logging.getLogger(__name__)
 
 # How long exit waits for background tasks in all; one stuck longer is logged and left.
 SHUTDOWN_BOUND_S = 10.0
-DESKTOP_FILE_NAME = "org.desktopchat.DesktopChat"
-
-
-def ensure_qapp(argv: list[str] | None = None) -> QApplication:
-    app = QApplication.instance()
-    if isinstance(app, QApplication):
-        return app
-    app = QApplication(argv if argv is not None else sys.argv[:1])
-    app.setApplicationName("desktop-chat")
-    app.setOrganizationName("desktop-chat")
-    # The .desktop entry's name (packaging/): docks group the window under its launcher.
-    app.setDesktopFileName(DESKTOP_FILE_NAME)
-    app.setWindowIcon(app_icon())
-    return app
-
-
-class StartupError(Exception):
-    """The window cannot be built (a data folder it cannot write); str() is a sentence."""
+# Importable from here, where callers have always found them.
+__all__ = ["DESKTOP_FILE_NAME", "DesktopChat", "StartupError", "ensure_qapp", "run_gui"]
 
 
 class DesktopChat(QObject):
     """The running app: one engine client, one window, the settings in force."""
+
+    demo_opened = Signal()  # the demo's knowledge base is ready and its chat is open
 
     def __init__(self, qapp: QApplication) -> None:
         super().__init__()
@@ -73,7 +67,7 @@ class DesktopChat(QObject):
         # Before any widget exists: tr() runs when widgets are built.
         install_translator(qapp, choose_language(self.settings.app.language))
         qapp.setApplicationDisplayName(self.tr("Desktop Chat"))
-        self.store, store_notice = self._open_store()
+        self.store, store_notice = open_store_or_memory()
         if store_notice:
             notices.append(store_notice)
         try:
@@ -94,25 +88,18 @@ class DesktopChat(QObject):
             self._stop_services()
             if isinstance(error, OSError):
                 log.exception("start-up failed")
-                raise StartupError(self._startup_sentence(error)) from error
+                raise StartupError(startup_sentence(error)) from error
             raise
 
     def _stop_services(self) -> None:
-        for name in ("chat", "models", "settings_pane"):
-            pane = getattr(self, name, None)
-            if pane is not None:
-                pane.shutdown()
+        for name in ("chat", "models", "settings_pane", "demo"):
+            part = getattr(self, name, None)
+            if part is not None:
+                part.shutdown()
         self.indexer.shutdown()
         tasks.shutdown_all(SHUTDOWN_BOUND_S)
         self.client.shutdown()
         self.store.close()
-
-    def _startup_sentence(self, error: OSError) -> str:
-        where = f" ({error.filename})" if error.filename else ""
-        return self.tr(
-            "Desktop Chat cannot start: {reason}{where}. Make that folder writable, or set "
-            "DESKTOP_CHAT_HOME to a folder you can write, and start it again."
-        ).format(reason=error.strerror or error, where=where)
 
     def _build(self, result: settings_mod.LoadResult, notices: list[str]) -> None:
         """The panes and the window, wired to the services; OSError for a folder it cannot use."""
@@ -122,13 +109,15 @@ class DesktopChat(QObject):
         self.knowledge = KnowledgePane(self.indexer)
         self.settings_pane = SettingsPane(self.settings, backend.gpu_offload_supported())
         self.window = MainWindow(self.chat, self.models, self.settings_pane, self.knowledge)
-        self.profile_picker = ProfilePicker(self.profiles, self.language())
-        self.profile_picker.setSizeAdjustPolicy(ProfilePicker.SizeAdjustPolicy.AdjustToContents)
-        self.chat.add_header_widget(self.profile_picker)
-        self.chat.add_header_button(self.tr("Profiles…"), self.edit_profiles)
+        self.profile_control = ProfileControl(
+            lambda: self.profiles, self.chat, self.language, lambda: self.window, self
+        )
+        self.profile_picker = self.profile_control.picker
         self.demo_button = self.chat.add_header_button(
             self.tr("Try the customer-service demo"), self.start_demo
         )
+        self.demo = DemoPreparer(self.demo_button, self.chat.banner, self)
+        self.demo.ready.connect(self._on_demo_ready)
         self.profile_picker.profile_chosen.connect(self._on_profile_chosen)
         self.knowledge.kbs_changed.connect(self.profile_picker.refresh)
         self._on_profile_chosen(self.settings.app.last_profile or "general")
@@ -146,8 +135,16 @@ class DesktopChat(QObject):
         self.api = ServerControl(self.client, lambda: settings_mod.to_gen_params(self.settings))
         self.api_banner = Banner()
         column.insertWidget(column.indexOf(self.chat.banner), self.api_banner)
-        self.api.changed.connect(self._on_api_changed)
-        self.chat.controller.busy_changed.connect(self._on_api_changed)
+        self.api_status = ApiStatus(
+            self.api,
+            self.api_banner,
+            self.settings_pane.server,
+            lambda: self.chat.controller.busy,
+            self,
+        )
+        self.api.changed.connect(self.api_status.update)
+        self.chat.controller.busy_changed.connect(self.api_status.update)
+        self.files = ConversationFiles(lambda: self.window, self.chat, lambda: self.store)
         self.chat.sidebar.refresh()
 
         self.client.model_loading.connect(self._on_loading)
@@ -171,21 +168,6 @@ class DesktopChat(QObject):
         self.qapp.aboutToQuit.connect(self.shutdown)
         self.shell = DesktopShell(self)
         self._closed = False
-
-    def _open_store(self) -> tuple[Store, str | None]:
-        """The conversation store; when the file cannot be used, a session-only one and why.
-
-        The file is left exactly as it is (locked by another copy of the app, or written by a
-        newer version), so nothing in it is lost.
-        """
-        try:
-            return open_store()
-        except StoreError as error:
-            log.warning("conversation history unavailable: %s", error)
-            notice = self.tr(
-                "{error} Chats in this session will not be kept until the app is restarted."
-            ).format(error=error)
-            return open_memory_store(), notice
 
     # -- models ----------------------------------------------------------------------------
     def first_model(self) -> Path | None:
@@ -223,12 +205,7 @@ class DesktopChat(QObject):
             self.chat.banner.show_info(info.format_note)
         self.models.set_current(info.path)
         self.settings_pane.set_model(info.path)
-        if self.settings.app.current_model != str(info.path):
-            self.settings = settings_mod.with_value(
-                self.settings, "app.current_model", str(info.path)
-            )
-            self.settings_pane.adopt_value("app.current_model", str(info.path))
-            self._save()
+        self._remember("app.current_model", str(info.path))
 
     @Slot(int, str)
     def _on_load_failed(self, _request_id: int, message: str) -> None:
@@ -241,133 +218,55 @@ class DesktopChat(QObject):
         return "zh" if choose_language(self.settings.app.language) == "zh_CN" else "en"
 
     def find_profile(self, profile_id: str) -> Profile | None:
-        try:
-            return self.profiles.get(profile_id).localized(self.language())
-        except ProfileError:
-            return None
+        return self.profile_control.find(profile_id)
 
     @Slot(str)
     def _on_profile_chosen(self, profile_id: str) -> None:
-        profile = self.find_profile(profile_id) or self.find_profile("general")
-        self.chat.set_profile(profile)
+        profile = self.profile_control.choose(profile_id)
         if profile is not None:
-            self.profile_picker.set_current_profile(profile.id)
-            if self.settings.app.last_profile != profile.id:
-                self.settings = settings_mod.with_value(
-                    self.settings, "app.last_profile", profile.id
-                )
-                self.settings_pane.adopt_value("app.last_profile", profile.id)
-                self._save()
+            self._remember("app.last_profile", profile.id)
 
     @Slot()
     def edit_profiles(self) -> None:
-        dialog = ProfilesDialog(self.profiles, self.language(), self.window)
-        dialog.profiles_changed.connect(self.profile_picker.refresh)
-        dialog.exec()
-        dialog.deleteLater()
+        self.profile_control.edit()
 
     @Slot()
     def start_demo(self) -> None:
-        """One click: the shop's knowledge base, the customer-service profile, a new chat."""
-        from desktop_chat.kb.index import KbError
-        from desktop_chat.kb.library import ensure_demo_kb
+        """One click: the shop's knowledge base (prepared off the GUI thread), the
+        customer-service profile, a new chat; ``demo_opened`` says it is open."""
+        if self.demo.prepare():  # False: already under way, or the app is closing
+            self.window.show_chat()
 
-        try:
-            ensure_demo_kb()
-        except (KbError, OSError) as error:
-            self.chat.banner.show_error(
-                self.tr("The demo could not be set up: {error}").format(error=error)
-            )
-            return
+    @Slot()
+    def _on_demo_ready(self) -> None:
         self.knowledge.refresh()
         self._on_profile_chosen("customer-service")
         self.window.show_chat()
         self.chat.new_chat()
         if self.client.model is None and not self.client.loading:
             self.start()
+        self.demo_opened.emit()
 
     def ask_kiosk_pin(self) -> str | None:
         """The PIN typed to leave kiosk view, or None (cancelled); tests replace it."""
-        from PySide6.QtWidgets import QInputDialog, QLineEdit
-
-        text, ok = QInputDialog.getText(
-            self.window,
-            self.tr("Leave kiosk view"),
-            self.tr("PIN:"),
-            QLineEdit.EchoMode.Password,
-        )
-        return text if ok else None
+        return app_kiosk.ask_pin(self.window)
 
     def _kiosk_pin_given(self) -> bool:
-        pin = self.settings.appearance.kiosk_pin
-        if not pin:
-            return True
-        typed = self.ask_kiosk_pin()
-        return typed is not None and hmac.compare_digest(typed.encode(), pin.encode())
+        return app_kiosk.pin_given(self.settings.appearance.kiosk_pin, self.ask_kiosk_pin)
 
     @Slot(bool)
     def _on_kiosk_toggled(self, on: bool) -> None:
-        self.chat.set_kiosk(on)
-        size = self.settings.appearance.font_size
-        theme.apply(self.qapp, self.settings.appearance.theme, size + 6 if on else size)
+        app_kiosk.apply(self.qapp, self.chat, self.settings.appearance, on)
 
     # -- export and import ----------------------------------------------------------------
     @Slot(str)
     def export_conversations(self, which: str, target: Path | None = None) -> Path | None:
         """Markdown or JSON, chosen by the file name; ``target`` skips the dialog (tests)."""
-        from PySide6.QtWidgets import QFileDialog
-
-        ids = None
-        if which == "current":
-            if self.chat.conversation_id is None:
-                self.chat.banner.show_info(self.tr("Open a conversation to export it."))
-                return None
-            ids = [self.chat.conversation_id]
-        if target is None:
-            name, _ = QFileDialog.getSaveFileName(
-                self.window,
-                self.tr("Export conversations"),
-                str(Path.home() / "conversations.json"),
-                self.tr("JSON archive (*.json);;Markdown (*.md)"),
-            )
-            if not name:
-                return None
-            target = Path(name)
-        try:
-            if target.suffix.lower() == ".md":
-                count = self.store.export_markdown(target, ids)
-            else:
-                count = self.store.export_json(target, ids)
-        except (StoreError, OSError) as error:
-            self.chat.banner.show_error(self.tr("Export failed: {error}").format(error=error))
-            return None
-        self.chat.banner.show_info(
-            self.tr("Exported {n} conversation(s) to {path}.").format(n=count, path=target)
-        )
-        return target
+        return self.files.export(which, target)
 
     @Slot()
     def import_conversations(self, source: Path | None = None) -> list[int]:
-        from PySide6.QtWidgets import QFileDialog
-
-        if source is None:
-            name, _ = QFileDialog.getOpenFileName(
-                self.window,
-                self.tr("Import conversations"),
-                str(Path.home()),
-                self.tr("JSON archive (*.json)"),
-            )
-            if not name:
-                return []
-            source = Path(name)
-        try:
-            ids = self.store.import_archive(source)
-        except StoreError as error:
-            self.chat.banner.show_error(str(error))
-            return []
-        self.chat.sidebar.refresh()
-        self.chat.banner.show_info(self.tr("Imported {n} conversation(s).").format(n=len(ids)))
-        return ids
+        return self.files.import_(source)
 
     # -- settings --------------------------------------------------------------------------
     @Slot(str, str)
@@ -384,6 +283,15 @@ class DesktopChat(QObject):
         self.api.apply(new)
         if reload_keys and self.client.model is not None:
             self.load_model(self.client.model.path)
+
+    def _remember(self, key: str, value: str) -> None:
+        """A value the app records itself (the model loaded, the profile chosen), saved."""
+        if settings_mod.get_value(self.settings, key) == value:
+            return
+        self.settings = settings_mod.with_value(self.settings, key, value)
+        # The Settings pane's copy follows, or its next Apply writes the old value back.
+        self.settings_pane.adopt_value(key, value)
+        self._save()
 
     def _save(self) -> None:
         try:
@@ -413,35 +321,21 @@ class DesktopChat(QObject):
     @Slot()
     def delete_all_data(self) -> None:
         """Forget everything: chats, settings, profiles, knowledge bases, downloaded models."""
-        import shutil
-
-        from desktop_chat import paths
-
         self.client.unload()
         self.chat.release_store()
         self.indexer.cancel()
+        self.demo.stop()  # its knowledge base is being written: let it end before the delete
         self.store.close()
-        failed = []
-        for location in paths.all_locations().values():
-            if location == paths.logs_dir():
-                continue  # the open log file; it holds no conversation text
-            try:
-                if location.is_dir():
-                    shutil.rmtree(location)
-                else:
-                    location.unlink(missing_ok=True)
-            except OSError as error:
-                failed.append(f"{location} ({error.strerror})")
+        failed = remove_all_data()
         # Everything that held the old store is given the new one: a stale reference would
         # fail every send and search with the closed database until a restart.
-        self.store, _ = self._open_store()
+        self.store, _ = open_store_or_memory()
         self.chat.set_store(self.store)
         self.settings = settings_mod.Settings()
         self.settings_pane.set_settings(self.settings)
         self.profiles = ProfileStore()
         self.profiles.load()
-        self.profile_picker.store = self.profiles
-        self.profile_picker.refresh()
+        self.profile_control.store_replaced()
         self.knowledge.refresh()
         self.models.refresh()
         self.start()
@@ -453,34 +347,6 @@ class DesktopChat(QObject):
         else:
             self.settings_pane.banner.show_info(self.tr("All your data was deleted."))
 
-    @Slot()
-    def _on_api_changed(self) -> None:
-        api = self.api
-        page = self.settings_pane.server
-        page.set_status(api.running, api.url, api.error, api.serving, api.public)
-        serving = ""
-        if api.serving:
-            serving = self.tr(
-                "Serving %n API request(s); your own questions wait their turn.", "", api.serving
-            )
-            if self.chat.controller.busy:  # the window's own turn is queued behind them
-                waiting = self.tr("Waiting for the server's requests…")
-                serving = f"{waiting} {serving}"
-        if api.error:
-            self.api_banner.show_error(
-                self.tr("The API server is not running: {error}").format(error=api.error)
-            )
-        elif api.public:
-            reachable = self.tr(
-                "The API is reachable from other machines (it listens on {address}); requests "
-                "need the API key."
-            ).format(address=api.address)
-            self.api_banner.show_info(f"{reachable} {serving}".strip())
-        elif serving:
-            self.api_banner.show_info(serving)
-        else:
-            self.api_banner.hide()
-
     # -- shutdown --------------------------------------------------------------------------
     @Slot()
     def shutdown(self) -> None:
@@ -490,6 +356,7 @@ class DesktopChat(QObject):
         self.chat.shutdown()
         self.models.shutdown()
         self.indexer.shutdown()
+        self.demo.shutdown()
         self.settings_pane.shutdown()
         # Last word on background work: whatever a pane did not stop (or started meanwhile)
         # is cancelled and joined here, before the store it may use is closed.

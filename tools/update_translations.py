@@ -32,7 +32,8 @@ Message = tuple[str, str]  # (context, source)
 
 
 def source_files() -> list[Path]:
-    return [*sorted((PACKAGE / "ui").rglob("*.py")), PACKAGE / "app.py"]
+    # app.py and the app_*.py modules it wires the window with
+    return [*sorted((PACKAGE / "ui").rglob("*.py")), *sorted(PACKAGE.glob("app*.py"))]
 
 
 def qt_tool(name: str) -> str:

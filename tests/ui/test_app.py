@@ -59,7 +59,8 @@ def test_delete_all_my_data(qtbot, ready_app):
     ready_app.settings = settings_mod.with_value(ready_app.settings, "generation.max_tokens", 16)
     with qtbot.waitSignal(ready_app.chat.turn_finished, timeout=180_000):
         ready_app.chat.send_text("Remember me?")
-    ready_app.start_demo()
+    with qtbot.waitSignal(ready_app.demo_opened, timeout=180_000):
+        ready_app.start_demo()
     assert ready_app.store.list_conversations()
     with qtbot.waitSignal(ready_app.client.model_loaded, timeout=180_000):
         ready_app.delete_all_data()

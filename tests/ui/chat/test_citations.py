@@ -175,7 +175,8 @@ def test_the_demo_refund_answer_shows_its_quote_highlighted(qtbot, ready_app):
     its quotes, and opening its source (as a [n] click does) shows them highlighted."""
     from desktop_chat import settings as settings_mod
 
-    ready_app.start_demo()
+    with qtbot.waitSignal(ready_app.demo_opened, timeout=180_000):
+        ready_app.start_demo()
     ready_app.settings = settings_mod.with_value(ready_app.settings, "generation.max_tokens", 64)
     chat = ready_app.chat
     with qtbot.waitSignal(chat.turn_finished, timeout=180_000):

@@ -10,7 +10,8 @@ from desktop_chat.ui.chat.citations import CitationsView
 
 @pytest.fixture
 def demo_app(qtbot, ready_app):
-    ready_app.start_demo()
+    with qtbot.waitSignal(ready_app.demo_opened, timeout=180_000):
+        ready_app.start_demo()  # the knowledge base is prepared off the GUI thread
     ready_app.settings = settings_mod.with_value(ready_app.settings, "generation.max_tokens", 48)
     return ready_app
 
