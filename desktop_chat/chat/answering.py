@@ -1,5 +1,8 @@
 """Turns through the engine: start (after a knowledge-base lookup when grounded), stream, stop,
-finish, with every answer saved as it grows. The widget-free base of the chat controller."""
+finish, with every answer saved as it grows. The widget-free base of the chat controller.
+
+Which engine a turn goes to (local or remote) is ``turn_engines``; the rounds of a turn that
+calls tools are ``tool_rounds``; what a turn is built from is ``turn_inputs``."""
 
 from __future__ import annotations
 
@@ -7,64 +10,35 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, Slot
 
 from desktop_chat import settings as settings_mod
 from desktop_chat.chat.attachment_context import add_to_turn
 from desktop_chat.chat.attachments import ChatAttachments
+from desktop_chat.chat.chat_signals import DROP_OLDEST, ChatSignals
 from desktop_chat.chat.lookups import PendingTurn, TurnLookups
 from desktop_chat.chat.profiles import Profile
 from desktop_chat.chat.quoting import quote_answer
 from desktop_chat.chat.streams import LiveAnswers
+from desktop_chat.chat.tool_rounds import ToolRounds
 from desktop_chat.chat.tool_turns import ToolTurns
+from desktop_chat.chat.turn_engines import TurnEngines
+from desktop_chat.chat.turn_inputs import read_turn_inputs
 from desktop_chat.chat.turns import Turn, build_turn, needs_grounding
-from desktop_chat.engine import endpoints
 from desktop_chat.engine.client import EngineClient
-from desktop_chat.engine.remote import RemoteEngine, RemoteTarget, is_remote_request
-from desktop_chat.engine.types import (
-    ChatMessage,
-    ChatRequest,
-    GenerationStats,
-    PromptInfo,
-    StopReason,
-)
+from desktop_chat.engine.remote import RemoteEngine, RemoteTarget
+from desktop_chat.engine.types import GenerationStats, PromptInfo
 from desktop_chat.store import Message, Store, StoreError
 
 log = logging.getLogger(__name__)
 
-DROP_OLDEST = "drop_oldest"  # the action a context-full problem offers; the view names it
 
-
-class Answering(QObject):
+class Answering(ChatSignals):
     """The open conversation's answers and those still streaming for chats left behind.
 
     Sentences it passes on come from the layers below (store, engine, task runner); the view
     owns its own words.
     """
-
-    # The view's picture of the chat
-    conversation_changed = Signal(object)  # the open conversation's id, or None for a new chat
-    messages_changed = Signal(int)  # the branch was reloaded; a message id to bring into view
-    conversations_changed = Signal()  # titles or order changed: the list needs a refresh
-    profile_changed = Signal(str)  # a chat with another profile was opened
-    # The shown answer
-    stream_started = Signal(int, str)  # message id being written (a view of it is replaced), text
-    stream_chunk = Signal(str)  # text added to the answer
-    reasoning_chunk = Signal(str)  # text added to the reasoning (thought block) above it
-    stream_ended = Signal(object)  # the final text, or None when the view merely leaves it
-    busy_changed = Signal(bool)  # an answer is being prepared or generated for this chat
-    grounding_started = Signal(str)  # the knowledge base being searched for this turn
-    prompt_info = Signal(int, int)  # tokens in the prompt, context size
-    window_changed = Signal()  # the first message the model still sees moved
-    model_changed = Signal()  # the chat now talks to another model (remote_target changed)
-    stats_changed = Signal(object)  # GenerationStats of the turn just finished here
-    # Words for the user
-    notice = Signal(str)  # an informative sentence; "" clears it
-    problem = Signal(str, str)  # a sentence, and an action to offer ("" or DROP_OLDEST)
-    draft_returned = Signal(str)  # a question that could not be stored goes back to the composer
-    # Every turn, shown or not
-    turn_finished = Signal(int, object)  # request id, GenerationStats
-    turn_failed = Signal(int, str)
 
     def __init__(
         self,
@@ -96,18 +70,19 @@ class Answering(QObject):
         # leaves the machine only for those. ``remote_choice``: the pick for new chats.
         self.remote = RemoteEngine(get_settings, self)
         self.remote_choice: RemoteTarget | None = None
+        self.engines = TurnEngines(client, self.remote, lambda: self.store)
         self._context_full: set[int] = set()
         self._window_start: dict[int, int] = {}
         self._last_question = 0
-        self._round_stats: dict[int, GenerationStats] = {}  # rounds whose calls are running
         # Tools offered to every turn (tools.json), local or remote; calls run between rounds.
         self.tools = ToolTurns(self)
-        self.tools.send_round = self._next_round
-        self.tools.end_turn = self._end_tool_turn
+        self.rounds = ToolRounds(
+            self.tools, self.answers, self.engines, self._show_chunk, self._complete, self._moved
+        )
         self.tools.problem.connect(lambda sentence: self.problem.emit(sentence, ""))
         self.tools.refresh()  # configured MCP servers start now, off this thread
 
-        for engine in (client, self.remote):
+        for engine in self.engines.both:
             engine.started.connect(self._on_started)
             engine.chunk.connect(self._on_chunk)
             engine.finished.connect(self._on_finished)
@@ -146,23 +121,13 @@ class Answering(QObject):
     def remote_target(self, conversation_id: int | None) -> RemoteTarget | None:
         """The remote model a conversation talks to (None: the local one); a new chat (None)
         gets ``remote_choice``."""
-        if conversation_id is None:
-            return self.remote_choice
-        try:
-            model = self.store.get_conversation(conversation_id).model
-        except StoreError:
-            return None
-        parsed = endpoints.parse_remote_id(model)
-        return RemoteTarget(*parsed) if parsed else None
+        return self.engines.target(conversation_id, self.remote_choice)
 
     def _model_record(self, target: RemoteTarget | None) -> str | None:
-        """What a conversation and its answers record as their model."""
-        if target is not None:
-            return endpoints.remote_id(target.endpoint, target.model)
-        return self.client.model.name if self.client.model else None
+        return self.engines.model_record(target)
 
     def _engine_of(self, request_id: int) -> EngineClient | RemoteEngine:
-        return self.remote if is_remote_request(request_id) else self.client
+        return self.engines.engine_of(request_id)
 
     def reload(self) -> None:
         """Read the open conversation's active branch again (after an edit of the store)."""
@@ -179,39 +144,25 @@ class Answering(QObject):
         """Generate an answer to ``question_id`` (or continue ``continue_message``)."""
         assert self.conversation_id is not None
         self.lookups.cancel()  # a newer turn wins, as the engine stops an older one
+        profile = self.profile
         try:
-            branch = self.store.active_thread(self.conversation_id)
-            conversation = self.store.get_conversation(self.conversation_id)
+            inputs = read_turn_inputs(
+                self.store,
+                self.conversation_id,
+                question_id,
+                continue_message,
+                settings_key=self.engines.settings_key(self.remote_target(self.conversation_id)),
+                profile=profile,
+                min_start=self._window_start.get(self.conversation_id, 0),
+            )
         except StoreError as error:
             self.problem.emit(str(error), "")
             return 0
-        upto = next((i for i, m in enumerate(branch) if m.id == question_id), None)
-        if upto is None:
+        if inputs is None:
             return 0
-        context = branch[: upto + 1]
-        if continue_message is not None:
-            context = [*context, continue_message]
-        history = [
-            ChatMessage(m.role, m.content) for m in context if m.role in ("user", "assistant")
-        ]
-        target = self.remote_target(self.conversation_id)
-        if target is not None:
-            model_key: str | None = endpoints.remote_id(target.endpoint, target.model)
-        else:
-            model_key = self.client.model.path.name if self.client.model else None
-        settings, profile = self.get_settings(), self.profile
-        turn_args: dict[str, Any] = dict(
-            model_key=model_key,
-            profile=profile,
-            conversation_overrides=conversation.settings,
-            conversation_key=str(self.conversation_id),
-            min_start=self._window_start.get(self.conversation_id, 0),
-            continue_last=continue_message is not None,
-            policy=conversation.context_policy,
-        )
+        history, question, turn_args = inputs.history, inputs.question, inputs.build_args
         self._last_question = question_id
-        conversation_id, store = self.conversation_id, self.store
-        question = next((m.content for m in reversed(history) if m.role == "user"), "")
+        conversation_id, store, settings = self.conversation_id, self.store, self.get_settings()
         grounded = needs_grounding(profile, history, continue_message is not None)
         # Attached documents too big to go whole are searched per question, off this thread.
         indexed = continue_message is None and self.attachments.indexed_name(conversation_id)
@@ -294,12 +245,7 @@ class Answering(QObject):
                 self.problem.emit(str(error), "")
                 self.busy_changed.emit(self.busy)
             return 0
-        request, tools = self.tools.offer(turn.request, remote=target is not None)
-        if target is not None:
-            request_id = self.remote.generate(target, request)
-        else:
-            request_id = self.client.generate(request)
-        self.tools.track(request_id, request, tools)
+        request_id = self.rounds.send(target, turn.request)
         self.answers.track(request_id, stream)
         if shown:
             self.request_id = request_id
@@ -385,38 +331,16 @@ class Answering(QObject):
 
     @Slot(int, object)
     def _on_finished(self, request_id: int, stats: GenerationStats) -> None:
-        self._round_ended(request_id, stats, stopped=False)
+        self.rounds.round_ended(request_id, stats, stopped=False)
 
     @Slot(int, object)
     def _on_cancelled(self, request_id: int, stats: GenerationStats) -> None:
-        self._round_ended(request_id, stats, stopped=True)
+        self.rounds.round_ended(request_id, stats, stopped=True)
 
-    def _round_ended(self, request_id: int, stats: GenerationStats, stopped: bool) -> None:
-        running, tail, records = self.tools.after_round(request_id, stopped)
-        self._show_chunk(request_id, tail)
-        if running:  # its tool calls run now; the next round goes on with this answer
-            self._round_stats[request_id] = stats
-            return
-        self._complete(request_id, stats, records)
-
-    def _next_round(self, old_id: int, request: ChatRequest) -> int:
-        self._round_stats.pop(old_id, None)
-        stream = self.answers.get(old_id)
-        target = (
-            self.remote_target(stream.conversation_id)
-            if stream is not None and is_remote_request(old_id)
-            else None
-        )
-        new_id = self.remote.generate(target, request) if target else self.client.generate(request)
-        self.answers.move(old_id, new_id)
+    def _moved(self, old_id: int, new_id: int) -> None:
+        """A tool turn's next round has a new request id: the shown answer follows it."""
         if self.request_id == old_id:
             self.request_id = new_id
-        return new_id
-
-    def _end_tool_turn(self, request_id: int, records: list[dict[str, Any]]) -> None:
-        stats = self._round_stats.pop(request_id, None) or GenerationStats()
-        stats.stop_reason = StopReason.STOPPED
-        self._complete(request_id, stats, records)
 
     def _complete(
         self,
