@@ -3,10 +3,12 @@
 Use it as ``from desktop_chat import settings; result = settings.load()``.
 
 Where things are declared
-    Every setting is a field of a frozen section dataclass in ``schema.py`` (``inference``,
-    ``generation``, ``appearance``, ``app``), declared with ``setting(default, label=..., min=...,
-    max=..., choices=..., unit=..., needs_reload=...)``. ``FIELDS`` is built from those
-    declarations, keyed "section.name", in declaration order. Nothing else lists settings.
+    Every setting is a field of a frozen section dataclass in ``sections/`` (``inference``,
+    ``generation`` in model.py; ``appearance``, ``app`` in window.py; ``server``, ``remote`` in
+    network.py), declared with ``declare.setting(default, label=..., min=..., max=...,
+    choices=..., unit=..., needs_reload=...)``; ``schema.py`` assembles them into ``Settings``.
+    ``FIELDS`` is built from those declarations, keyed "section.name", in declaration order.
+    Nothing else lists settings.
 
 Resolution order (later wins)
     defaults < global (settings.json) < per-model (``per_model[<model file name>]``)

@@ -1,0 +1,1 @@
+"""The settings sections, declared by area; ``settings.schema`` assembles them."""
