@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QSize, Qt, Signal, Slot
 from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -28,8 +28,9 @@ from desktop_chat.chat.profiles import Profile
 from desktop_chat.engine.client import EngineClient
 from desktop_chat.engine.remote import RemoteTarget
 from desktop_chat.engine.types import GenerationStats, ModelInfo
-from desktop_chat.store import Message, Store, StoreError
+from desktop_chat.store import Message, Store
 from desktop_chat.ui.chat.attachments import AttachmentBar
+from desktop_chat.ui.chat.branch_view import BranchView
 from desktop_chat.ui.chat.composer import Composer
 from desktop_chat.ui.chat.header import ChatHeader, named_label
 from desktop_chat.ui.chat.kiosk_mode import KioskMode
@@ -39,7 +40,7 @@ from desktop_chat.ui.chat.model_picker import ModelPicker
 from desktop_chat.ui.chat.sidebar import ConversationSidebar
 from desktop_chat.ui.chat.sidebar_placement import SidebarPlacement
 from desktop_chat.ui.chat.suggestion_bar import SuggestionBar
-from desktop_chat.ui.chat.transcript import PAGE_SIZE, Transcript
+from desktop_chat.ui.chat.transcript import Transcript
 from desktop_chat.ui.shell.banner import Banner
 from desktop_chat.ui.shell.widgets import plain_tooltip
 
@@ -69,7 +70,6 @@ class ChatPane(QWidget):
         self.client = client
         self.controller = ChatController(client, get_settings, store, self)
         self._model_ready = False
-        self._shown_from = 0  # index in the branch of the first message with a view
         self._searching = ""  # the banner's text while a knowledge base is searched
 
         self.sidebar = ConversationSidebar(store)
@@ -96,6 +96,7 @@ class ChatPane(QWidget):
         self.send_button.setMinimumWidth(88)
         self.status_label = named_label("statusLine")  # shows the model's own name
         self.actions = MessageActions(self.controller, self.transcript, self)
+        self.branch_view = BranchView(self.controller, self.transcript, self.actions, self)
 
         column = QWidget()
         layout = QVBoxLayout(column)
@@ -165,7 +166,6 @@ class ChatPane(QWidget):
         self.sidebar.search_hit_activated.connect(self.open_search_hit)
         self.suggestions.asked.connect(self._ask_suggestion)
         self.transcript.message_action.connect(self.actions.run)
-        self.transcript.load_earlier_requested.connect(self._show_earlier)
         # ... and what it says is drawn here.
         c = self.controller
         c.conversation_changed.connect(self._on_conversation_changed)
@@ -180,13 +180,10 @@ class ChatPane(QWidget):
         c.stream_chunk.connect(self.transcript.append_stream)
         c.stream_chunk.connect(self.meter.streamed)
         c.reasoning_chunk.connect(self.transcript.append_reasoning)
-        c.tools.approval_needed.connect(self._ask_tool_approval)
-        c.tools.call_finished.connect(self._show_tool_call)
         c.stream_ended.connect(self.transcript.end_stream)
         c.busy_changed.connect(self._update_controls)
         c.grounding_started.connect(self._on_grounding_started)
         c.prompt_info.connect(self._show_context_use)
-        c.window_changed.connect(self._apply_dimming)
         c.stats_changed.connect(self._on_stats)
         c.notice.connect(self._on_notice)
         c.problem.connect(self._on_problem)
@@ -387,105 +384,17 @@ class ChatPane(QWidget):
 
     @Slot(int)
     def _render_branch(self, focus_message: int = 0) -> None:
-        branch = self.controller.branch
-        self.transcript.clear()
-        start = max(0, len(branch) - PAGE_SIZE)
-        if focus_message:
-            index = next((i for i, m in enumerate(branch) if m.id == focus_message), start)
-            start = min(start, max(0, index - 5))
-        self._shown_from = start
-        for message in branch[start:]:
-            view = self.transcript.add_message(message.role, message.content)
-            self.actions.decorate(view, message)
-        self.transcript.set_has_earlier(start > 0)
-        self._apply_dimming()
+        self.branch_view.render(focus_message)
         self._show_welcome()
         n_ctx = self.client.model.n_ctx if self.client.model else 0
-        self.meter.show_branch(self.controller.conversation_id, branch, n_ctx)
+        self.meter.show_branch(self.controller.conversation_id, self.controller.branch, n_ctx)
         if focus_message:
-            view = next((v for v in self.transcript.views if v.message_id == focus_message), None)
-            if view is not None:
-                QTimer.singleShot(0, lambda: self.transcript.scroll_to_view(view))
-                view.flash()  # the hit, outlined where the jump landed
-
-    @Slot()
-    def _show_earlier(self) -> None:
-        if self._shown_from == 0:
-            return
-        start = max(0, self._shown_from - PAGE_SIZE)
-        older = self.controller.branch[start : self._shown_from]
-        views = self.transcript.prepend_messages([(m.role, m.content) for m in older])
-        for message, view in zip(older, views, strict=True):
-            self.actions.decorate(view, message)
-        self._shown_from = start
-        self.transcript.set_has_earlier(start > 0)
-        self._apply_dimming()
-
-    @Slot()
-    def _apply_dimming(self) -> None:
-        """Messages the model no longer sees (dropped to fit the context) are dimmed."""
-        first_kept = self.controller.first_kept()
-        for offset, view in enumerate(v for v in self.transcript.views if not v.streaming):
-            view.set_dimmed(self._shown_from + offset < first_kept)
+            self.branch_view.focus(focus_message)  # the hit, outlined where the jump landed
 
     @Slot(int, str)
     def _on_stream_started(self, message_id: int, text: str) -> None:
-        # A continued (or re-attached) answer replaces its finished-looking view, and a
-        # regenerated one the answers below its question: both stream in place.
-        views = self.transcript.views
-        view = next((v for v in views if v.message_id == message_id), None)
-        if view is not None:
-            self.transcript.remove_view(view)
-        question = self._question_of(message_id)
-        index = next((i for i, v in enumerate(views) if v.message_id == question), None)
-        if index is not None:
-            for below in [v for v in views[index + 1 :] if not v.streaming]:
-                self.transcript.remove_view(below)
-        stream_view = self.transcript.begin_stream()
-        stream_view.set_text(text)
-        reasoning = self.controller.answer_reasoning
-        if reasoning:  # re-attached, continued, or the text so far turned out to be thought
-            block = stream_view.thinking()
-            block.set_text(reasoning)
-            if text:
-                block.finish(self.controller.answer_thought_s)
-            else:
-                block.start_live()
+        self.branch_view.stream_started(message_id, text)
         self.suggestions.hide()
-
-    @Slot(int, str, object, str)
-    def _ask_tool_approval(
-        self, request_id: int, name: str, arguments: object, server: str
-    ) -> None:
-        """Inline in the answer: Allow once / Always for this tool / Deny (chat.tool_turns)."""
-        from desktop_chat.ui.chat.tool_approval import ToolApproval
-
-        view = self.transcript.streaming_view
-        if view is None:
-            self.controller.tools.decide(request_id, "deny")
-            return
-        approval = ToolApproval(name, dict(arguments or {}), server, self.transcript.theme)
-        view.body_box.layout().addWidget(approval)
-
-        def decided(decision: str) -> None:
-            approval.hide()
-            approval.deleteLater()
-            self.controller.tools.decide(request_id, decision)
-
-        approval.decided.connect(decided)
-        approval.allow_button.setFocus()
-
-    @Slot(int, object)
-    def _show_tool_call(self, _request_id: int, record: object) -> None:
-        view = self.transcript.streaming_view
-        if view is not None and isinstance(record, dict):
-            view.add_tool_call(record)
-
-    def _question_of(self, message_id: int) -> int | None:
-        try:
-            return self.controller.store.get_message(message_id).parent_id
-        except StoreError:
-            return None
 
     # -- sending (forwarded) ---------------------------------------------------------------
     @Slot()
