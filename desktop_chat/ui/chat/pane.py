@@ -27,7 +27,7 @@ from desktop_chat.chat.controller import DROP_OLDEST, ChatController
 from desktop_chat.chat.profiles import Profile
 from desktop_chat.engine.client import EngineClient
 from desktop_chat.engine.remote import RemoteTarget
-from desktop_chat.engine.types import GenerationStats, ModelInfo
+from desktop_chat.engine.types import ModelInfo
 from desktop_chat.store import Message, Store
 from desktop_chat.ui.chat.attachments import AttachmentBar
 from desktop_chat.ui.chat.branch_view import BranchView
@@ -37,12 +37,12 @@ from desktop_chat.ui.chat.kiosk_mode import KioskMode
 from desktop_chat.ui.chat.message_actions import MessageActions
 from desktop_chat.ui.chat.meter import ContextMeter
 from desktop_chat.ui.chat.model_picker import ModelPicker
+from desktop_chat.ui.chat.model_status import ModelStatus
 from desktop_chat.ui.chat.sidebar import ConversationSidebar
 from desktop_chat.ui.chat.sidebar_placement import SidebarPlacement
 from desktop_chat.ui.chat.suggestion_bar import SuggestionBar
 from desktop_chat.ui.chat.transcript import Transcript
 from desktop_chat.ui.shell.banner import Banner
-from desktop_chat.ui.shell.widgets import plain_tooltip
 
 log = logging.getLogger(__name__)
 
@@ -82,9 +82,16 @@ class ChatPane(QWidget):
         self.header_row.add_widget(self.model_picker)
         self.model_picker.local_chosen.connect(self._on_local_chosen)
         self.model_picker.remote_chosen.connect(self.use_remote)
-        client.model_loading.connect(self._on_model_loading)
-        client.model_loaded.connect(self._show_model_in_use)
-        client.model_load_failed.connect(self._show_model_in_use)
+        self.status_label = named_label("statusLine")  # shows the model's own name
+        self.model_status = ModelStatus(
+            client,
+            self.controller,
+            self.header_row,
+            self.status_label,
+            self.model_picker,
+            self.meter,
+            self,
+        )
         self.model_picker.refresh()
         self.new_chat_button = self.header_row.new_chat_button
         self.new_chat_button.setText(self.tr("New conversation"))
@@ -94,7 +101,6 @@ class ChatPane(QWidget):
         self.send_button = QPushButton(self.tr("Send"))
         self.send_button.setObjectName("sendButton")
         self.send_button.setMinimumWidth(88)
-        self.status_label = named_label("statusLine")  # shows the model's own name
         self.actions = MessageActions(self.controller, self.transcript, self)
         self.branch_view = BranchView(self.controller, self.transcript, self.actions, self)
 
@@ -171,8 +177,8 @@ class ChatPane(QWidget):
         c.conversation_changed.connect(self._on_conversation_changed)
         c.conversation_changed.connect(self._show_remote)
         c.model_changed.connect(self._show_remote)
-        c.conversation_changed.connect(self._show_model_in_use)
-        c.model_changed.connect(self._show_model_in_use)
+        c.conversation_changed.connect(self.model_status.show_in_use)
+        c.model_changed.connect(self.model_status.show_in_use)
         c.messages_changed.connect(self._render_branch)
         c.conversations_changed.connect(self.sidebar.refresh)
         c.profile_changed.connect(self.profile_changed)
@@ -183,8 +189,8 @@ class ChatPane(QWidget):
         c.stream_ended.connect(self.transcript.end_stream)
         c.busy_changed.connect(self._update_controls)
         c.grounding_started.connect(self._on_grounding_started)
-        c.prompt_info.connect(self._show_context_use)
-        c.stats_changed.connect(self._on_stats)
+        c.prompt_info.connect(self.meter.counted)
+        c.stats_changed.connect(self.model_status.show_stats)
         c.notice.connect(self._on_notice)
         c.problem.connect(self._on_problem)
         c.draft_returned.connect(self.composer.setPlainText)
@@ -227,7 +233,7 @@ class ChatPane(QWidget):
     def show_model_ready(self, info: ModelInfo) -> None:
         self._model_ready = True
         self.banner.hide()
-        self.status_label.setText(self._model_text(info))
+        self.status_label.setText(self.model_status.model_text(info))
         self._show_welcome()
         self._update_controls()
 
@@ -246,16 +252,6 @@ class ChatPane(QWidget):
             OPEN_MODELS,
         )
         self._update_controls()
-
-    def _model_text(self, info: ModelInfo, stats: GenerationStats | None = None) -> str:
-        text = info.name
-        if info.n_gpu_layers:
-            text += self.tr(" · GPU {n} layers").format(n=info.n_gpu_layers)
-        if stats is not None and stats.completion_tokens:
-            text += self.tr(" · first token {ttft:.2f} s · {tps:.1f} tokens/s").format(
-                ttft=stats.ttft_s, tps=stats.tokens_per_s
-            )
-        return text
 
     # -- profiles and the header -----------------------------------------------------------
     def set_profile(self, profile: Profile | None) -> None:
@@ -432,34 +428,16 @@ class ChatPane(QWidget):
         self.banner.show_info(self._searching)
         self.transcript.wait_for_sources()
 
-    @Slot(int, int)
-    def _show_context_use(self, used: int, total: int) -> None:
-        self.meter.counted(used, total)
-
-    # -- the model picker ----------------------------------------------------------------
-    @Slot(int, str)
-    def _on_model_loading(self, _request_id: int, path: str) -> None:
-        self.model_picker.set_loading(Path(path))
-
-    @Slot()
-    def _show_model_in_use(self, *_args: object) -> None:
-        target = self._remote
-        if target is not None:
-            self.model_picker.set_remote(target.endpoint, target.model)
-        elif not self.client.loading:
-            model = self.client.model
-            self.model_picker.set_local(model.path if model is not None else None)
-
+    # -- the model picker and a remote model -----------------------------------------------
     @Slot(object)
     def _on_local_chosen(self, path: Path) -> None:
         if self._remote is not None:
             self.controller.use_remote(None)  # back to this computer's model
         self.model_requested.emit(path)
 
-    # -- a remote model -------------------------------------------------------------------
     @property
     def _remote(self) -> RemoteTarget | None:
-        return self.controller.remote_target(self.controller.conversation_id)
+        return self.model_status.remote
 
     def use_remote(self, endpoint: str, model: str) -> None:
         """Talk to a remote model in this chat and new ones (Settings → Engines → Use in chat)."""
@@ -468,45 +446,8 @@ class ChatPane(QWidget):
 
     @Slot()
     def _show_remote(self, _conversation: object = None) -> None:
-        """The "Remote · <endpoint>" badge whenever this chat's text goes to another machine."""
-        target = self._remote
-        badge = self.header_row.remote_badge
-        badge.setVisible(target is not None)
-        if target is not None:
-            badge.setText(self.tr("Remote · {name}").format(name=target.endpoint))
-            badge.setToolTip(
-                plain_tooltip(
-                    self.tr(
-                        "{model} on the engine “{name}”: what you send here goes there."
-                    ).format(model=target.model, name=target.endpoint)
-                )
-            )
-            self.status_label.setText(
-                self.tr("{model} · remote engine {name}").format(
-                    model=target.model, name=target.endpoint
-                )
-            )
-        elif self.client.model is not None:
-            self.status_label.setText(self._model_text(self.client.model))
+        self.model_status.show_remote()
         self._update_controls()
-
-    @Slot(object)
-    def _on_stats(self, stats: GenerationStats) -> None:
-        target = self._remote
-        if target is not None:
-            self.status_label.setText(
-                self.tr("{model} · remote engine {name}").format(
-                    model=target.model, name=target.endpoint
-                )
-                + self.tr(" · first token {ttft:.2f} s · {tps:.1f} tokens/s").format(
-                    ttft=stats.ttft_s, tps=stats.tokens_per_s
-                )
-            )
-            return
-        model = self.client.model
-        if model is not None:
-            self.status_label.setText(self._model_text(model, stats))
-            self._show_context_use(stats.prompt_tokens + stats.completion_tokens, model.n_ctx)
 
     @Slot(str)
     def _on_notice(self, text: str) -> None:
