@@ -6,7 +6,6 @@ it, and what its signals say is drawn here. Turns, streaming and saving live the
 
 from __future__ import annotations
 
-import html
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -42,6 +41,7 @@ from desktop_chat.ui.chat.sidebar import ConversationSidebar
 from desktop_chat.ui.chat.sidebar_placement import SidebarPlacement
 from desktop_chat.ui.chat.suggestion_bar import SuggestionBar
 from desktop_chat.ui.chat.transcript import Transcript
+from desktop_chat.ui.chat.welcome import Welcome
 from desktop_chat.ui.shell.banner import Banner
 
 log = logging.getLogger(__name__)
@@ -101,6 +101,9 @@ class ChatPane(QWidget):
         self.send_button = QPushButton(self.tr("Send"))
         self.send_button.setObjectName("sendButton")
         self.send_button.setMinimumWidth(88)
+        self.welcome = Welcome(
+            client, self.controller, self.header, self.transcript, self.suggestions, self
+        )
         self.actions = MessageActions(self.controller, self.transcript, self)
         self.branch_view = BranchView(self.controller, self.transcript, self.actions, self)
 
@@ -260,39 +263,7 @@ class ChatPane(QWidget):
         self._show_welcome()
 
     def _show_welcome(self) -> None:
-        profile = self.controller.profile
-        if self.kiosk.on:  # the shop's name, never a chat's internal title
-            shop = (profile.shop_name or profile.name) if profile else ""
-            self.header.setText(shop or self.tr("Desktop Chat"))
-        else:
-            self.header.setText(self.controller.title() or self.tr("New chat"))
-        if self.controller.branch:
-            self.suggestions.hide()
-            return
-        profile = self.controller.profile
-        greeting = profile.greeting if profile and profile.greeting else ""
-        model = self.client.model.name if self.client.model else ""
-        text = f"<h2>{self.tr('What can I help with?')}</h2>"
-        if greeting:
-            text = f"<h2>{html.escape(greeting)}</h2>"
-        remote = self._remote
-        self.transcript.set_logo(profile.logo if self.kiosk.on and profile else "")
-        if self.kiosk.on:
-            # Customers see the shop: its logo, its name and its greeting; nothing internal.
-            shop = profile.shop_name if profile else ""
-            if shop:
-                text = f"<h1>{html.escape(shop)}</h1>" + text
-        elif remote is not None:
-            text += self.tr(
-                "<p>{model} runs on the engine “{name}”: what you type is sent there.</p>"
-            ).format(model=html.escape(remote.model), name=html.escape(remote.endpoint))
-        elif model:
-            # The name comes from the model file's own metadata: shown as text, never markup.
-            text += self.tr(
-                "<p>{model} runs on this computer. Nothing you type leaves it.</p>"
-            ).format(model=html.escape(model))
-        self.transcript.set_placeholder(text)
-        self.suggestions.set_questions(profile.suggestions if profile else ())
+        self.welcome.show(self.kiosk.on)
 
     def add_header_widget(self, widget: QWidget) -> None:
         self.header_row.add_widget(widget)
