@@ -15,7 +15,6 @@ from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QPushButton,
-    QSizePolicy,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -31,6 +30,7 @@ from desktop_chat.store import Message, Store
 from desktop_chat.ui.chat.attachments import AttachmentBar
 from desktop_chat.ui.chat.branch_view import BranchView
 from desktop_chat.ui.chat.composer import Composer
+from desktop_chat.ui.chat.composer_area import composer_area
 from desktop_chat.ui.chat.header import ChatHeader, named_label
 from desktop_chat.ui.chat.kiosk_mode import KioskMode
 from desktop_chat.ui.chat.message_actions import MessageActions
@@ -115,35 +115,15 @@ class ChatPane(QWidget):
         layout.addWidget(self.banner)
         layout.addWidget(self.transcript, 1)
         layout.addWidget(self.suggestions)
-        bottom = QWidget()
-        bottom.setObjectName("composerArea")
-        bottom_layout = QVBoxLayout(bottom)
-        bottom_layout.setContentsMargins(24, 8, 24, 8)
-        # The composer lines up with the messages: one readable column, centred.
-        self.composer_column = QWidget()
-        column_layout = QVBoxLayout(self.composer_column)
-        column_layout.setContentsMargins(0, 0, 0, 0)
         self.attachments = AttachmentBar(self.controller)
-        column_layout.addWidget(self.attachments)
-        row = QHBoxLayout()
-        row.addWidget(self.attachments.button, 0, Qt.AlignmentFlag.AlignBottom)
-        row.addWidget(self.composer, 1)
-        row.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
-        column_layout.addLayout(row)
-        column_layout.addWidget(self.status_label)
-        self.composer_column.setMaximumWidth(self.transcript.max_width)
-        # Centred: as wide as the messages' column, the rest shared by the two sides.
-        self.composer_column.setSizePolicy(
-            QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred
+        bottom, self.composer_column = composer_area(
+            self.attachments,
+            self.composer,
+            self.send_button,
+            self.status_label,
+            self.transcript.max_width,
         )
-        centred = QHBoxLayout()
-        centred.addStretch(1)
-        centred.addWidget(self.composer_column, 20)
-        centred.addStretch(1)
-        bottom_layout.addLayout(centred)
         layout.addWidget(bottom)
-        # Status text (model name and speed) is cut, never allowed to widen the window.
-        self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.splitter = QSplitter()
         self.placement = SidebarPlacement(
             self, self.sidebar, self.splitter, self.header_row, lambda: self.kiosk.on
