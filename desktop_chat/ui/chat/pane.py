@@ -6,22 +6,15 @@ it, and what its signals say is drawn here. Turns, streaming and saving live the
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal, Slot
 from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QPushButton,
-    QSplitter,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from desktop_chat import settings as settings_mod
-from desktop_chat.chat.controller import DROP_OLDEST, ChatController
+from desktop_chat.chat.controller import ChatController
 from desktop_chat.chat.profiles import Profile
 from desktop_chat.engine.client import EngineClient
 from desktop_chat.engine.remote import RemoteTarget
@@ -37,16 +30,13 @@ from desktop_chat.ui.chat.message_actions import MessageActions
 from desktop_chat.ui.chat.meter import ContextMeter
 from desktop_chat.ui.chat.model_picker import ModelPicker
 from desktop_chat.ui.chat.model_status import ModelStatus
+from desktop_chat.ui.chat.notices import ChatNotices
 from desktop_chat.ui.chat.sidebar import ConversationSidebar
 from desktop_chat.ui.chat.sidebar_placement import SidebarPlacement
 from desktop_chat.ui.chat.suggestion_bar import SuggestionBar
 from desktop_chat.ui.chat.transcript import Transcript
 from desktop_chat.ui.chat.welcome import Welcome
 from desktop_chat.ui.shell.banner import Banner
-
-log = logging.getLogger(__name__)
-
-OPEN_MODELS = "models"  # the banner action that opens the Models pane
 
 
 class ChatPane(QWidget):
@@ -70,10 +60,11 @@ class ChatPane(QWidget):
         self.client = client
         self.controller = ChatController(client, get_settings, store, self)
         self._model_ready = False
-        self._searching = ""  # the banner's text while a knowledge base is searched
 
         self.sidebar = ConversationSidebar(store)
         self.banner = Banner(self)
+        self.notices = ChatNotices(self.banner, self.controller, self)
+        self.notices.open_models_requested.connect(self.open_models_requested)
         self.header_row = ChatHeader()
         self.header = self.header_row.title
         self.context_label = self.header_row.context_label
@@ -148,7 +139,6 @@ class ChatPane(QWidget):
         self.composer.files_dropped.connect(self.attachments.attach_files)
         self.send_button.clicked.connect(self.on_send_clicked)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.stop)
-        self.banner.action_clicked.connect(self._on_banner_action)
         self.sidebar.conversation_selected.connect(self.open_conversation)
         self.sidebar.new_chat_requested.connect(self.new_chat)
         self.sidebar.conversation_deleted.connect(self.controller.conversation_deleted)
@@ -174,8 +164,6 @@ class ChatPane(QWidget):
         c.grounding_started.connect(self._on_grounding_started)
         c.prompt_info.connect(self.meter.counted)
         c.stats_changed.connect(self.model_status.show_stats)
-        c.notice.connect(self._on_notice)
-        c.problem.connect(self._on_problem)
         c.draft_returned.connect(self.composer.setPlainText)
         c.turn_finished.connect(self.turn_finished)
         c.turn_failed.connect(self.turn_failed)
@@ -210,7 +198,7 @@ class ChatPane(QWidget):
         self._model_ready = False
         text = self.tr("Loading model… {name}").format(name=name)
         self.status_label.setText(text)
-        self.banner.show_info(text)
+        self.notices.loading(text)
         self._update_controls()
 
     def show_model_ready(self, info: ModelInfo) -> None:
@@ -223,17 +211,13 @@ class ChatPane(QWidget):
     def show_load_failed(self, message: str) -> None:
         self._model_ready = False
         self.status_label.setText(self.tr("No model loaded"))
-        self.banner.show_error(message, self.tr("Open Models"), OPEN_MODELS)
+        self.notices.load_failed(message)
         self._update_controls()
 
     def show_no_model(self) -> None:
         self._model_ready = False
         self.status_label.setText(self.tr("No model loaded"))
-        self.banner.show_info(
-            self.tr("No model yet. Open Models to pick a GGUF file or download one."),
-            self.tr("Open Models"),
-            OPEN_MODELS,
-        )
+        self.notices.no_model()
         self._update_controls()
 
     # -- profiles and the header -----------------------------------------------------------
@@ -325,9 +309,7 @@ class ChatPane(QWidget):
         self.sidebar.select(conversation_id)
         if conversation_id is None:
             self.context_label.clear()
-        if self._searching and self.banner.text == self._searching:
-            self.banner.hide()  # that lookup belongs to the chat just left
-        self._searching = ""
+        self.notices.chat_left()
 
     @Slot(int)
     def _render_branch(self, focus_message: int = 0) -> None:
@@ -353,11 +335,7 @@ class ChatPane(QWidget):
         if not text:
             return
         if not self._model_ready and self._remote is None:
-            self.banner.show_error(
-                self.tr("No model is loaded yet. Wait for it to load, or pick one in Models."),
-                self.tr("Open Models"),
-                OPEN_MODELS,
-            )
+            self.notices.not_loaded_yet()
             return
         self.composer.clear()
         self.send_text(text)
@@ -373,10 +351,7 @@ class ChatPane(QWidget):
     # -- what the controller says ----------------------------------------------------------
     @Slot(str)
     def _on_grounding_started(self, knowledge_base: str) -> None:
-        self._searching = self.tr("Searching the knowledge base “{name}”…").format(
-            name=knowledge_base
-        )
-        self.banner.show_info(self._searching)
+        self.notices.searching(knowledge_base)
         self.transcript.wait_for_sources()
 
     # -- the model picker and a remote model -----------------------------------------------
@@ -399,27 +374,6 @@ class ChatPane(QWidget):
     def _show_remote(self, _conversation: object = None) -> None:
         self.model_status.show_remote()
         self._update_controls()
-
-    @Slot(str)
-    def _on_notice(self, text: str) -> None:
-        if text:
-            self.banner.show_info(text)
-        else:
-            self.banner.hide()
-
-    @Slot(str, str)
-    def _on_problem(self, text: str, action: str) -> None:
-        if action == DROP_OLDEST:
-            self.banner.show_error(text, self.tr("Drop oldest turns"), DROP_OLDEST)
-        else:
-            self.banner.show_error(text)
-
-    @Slot(str)
-    def _on_banner_action(self, action: str) -> None:
-        if action == OPEN_MODELS:
-            self.open_models_requested.emit()
-        elif action == DROP_OLDEST:
-            self.controller.drop_oldest_and_retry()
 
     def _update_controls(self, _busy: object = None) -> None:
         busy = self.controller.busy
