@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem, QWidget
 
 from desktop_chat.store import Conversation, Group
@@ -62,11 +63,25 @@ class ConversationList(QListWidget):
         # No flags: not selectable and skipped by keyboard navigation; QSS sees ::item:disabled.
         item.setFlags(Qt.ItemFlag.NoItemFlags)
         item.setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom)
-        font = item.font()
+        item.setFont(self._header_font())
+        self.addItem(item)
+
+    def _header_font(self) -> QFont:
+        font = QFont(self.font())
         font.setBold(True)
         font.setPointSizeF(max(7.0, self.font().pointSizeF() - 1))
-        item.setFont(font)
-        self.addItem(item)
+        return font
+
+    def changeEvent(self, event: QEvent) -> None:
+        # A header's font is fixed when it is added; when the app's size changes (kiosk view
+        # and back, Settings → Appearance) the headers follow, or they kept kiosk's large type.
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            font = self._header_font()
+            for row in range(self.count()):
+                item = self.item(row)
+                if item.flags() == Qt.ItemFlag.NoItemFlags:
+                    item.setFont(font)
 
     def _add_conversation(self, conversation: Conversation) -> None:
         item = QListWidgetItem(conversation.title or self.tr("New chat"))

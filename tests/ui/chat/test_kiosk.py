@@ -54,9 +54,13 @@ def test_leaving_kiosk_gives_every_font_back(qtbot, ready_app):
     ready_app.window.set_kiosk(True)
     QApplication.processEvents()
     assert chat.composer.font().pointSize() > before[1]
+    conversations = chat.sidebar.list
+    conversations._add_header("Today")  # the list refilled in kiosk view (a customer's chat)
     ready_app.window.set_kiosk(False)
     QApplication.processEvents()
     assert (chat.composer.height(), chat.composer.font().pointSize()) == before
+    header = conversations.item(conversations.count() - 1)
+    assert header.font().pointSizeF() == max(7.0, conversations.font().pointSizeF() - 1)
 
 
 def test_leaving_kiosk_asks_for_the_shops_pin_when_one_is_set(qtbot, desktop_app):
