@@ -7,7 +7,6 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QFileDialog,
     QHBoxLayout,
@@ -21,7 +20,7 @@ from PySide6.QtWidgets import (
 from desktop_chat.chat.profiles import Profile, ProfileError, ProfileStore, import_logo
 from desktop_chat.ui.settings.profile_form import ProfileForm
 from desktop_chat.ui.shell.banner import Banner
-from desktop_chat.ui.shell.widgets import ask_yes_no
+from desktop_chat.ui.shell.widgets import ElidingComboBox, ask_yes_no
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 
@@ -294,8 +293,8 @@ class ProfilesDialog(QDialog):
             super().reject()
 
 
-class ProfilePicker(QComboBox):
-    """Picks the assistant profile. ``profile_chosen`` fires when the user picks one.
+class ProfilePicker(ElidingComboBox):
+    """Picks the assistant profile (a long name is cut with … where the header is narrow). ``profile_chosen`` fires when the user picks one.
 
     Setting the profile from code (``set_current_profile``) does not emit it.
     """
