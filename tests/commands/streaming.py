@@ -17,6 +17,18 @@ def child_env(home: Path) -> dict[str, str]:
     return {**os.environ, "DESKTOP_CHAT_HOME": str(home), "QT_QPA_PLATFORM": "offscreen"}
 
 
+def run_chat(home: Path, *args: str, timeout: float = 400) -> subprocess.CompletedProcess[str]:
+    """`desktop-chat chat ARGS` to the end, its output captured; no one at the terminal."""
+    return subprocess.run(
+        [sys.executable, "-m", "desktop_chat", "chat", *args],
+        capture_output=True,
+        text=True,
+        env=child_env(home),
+        stdin=subprocess.DEVNULL,
+        timeout=timeout,
+    )
+
+
 def spawn_chat(home: Path, *extra: str, max_tokens: int = 4000) -> subprocess.Popen[bytes]:
     """`desktop-chat chat` with a long answer (seed 1 writes ~16 KB with the starter model)."""
     command = [sys.executable, "-m", "desktop_chat", "chat", "--max-tokens", str(max_tokens)]

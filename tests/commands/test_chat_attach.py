@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +15,7 @@ import pytest
 from desktop_chat import cli
 from desktop_chat.commands.chat_attach import ChatDocuments
 from desktop_chat.store import open_store
-from tests.commands.streaming import child_env
+from tests.commands.streaming import run_chat
 from tests.fakes import remote_servers
 from tests.kb.pdfgen import text_pdf
 from tests.kb.test_readers import _scanned_pdf, _zip_bomb
@@ -65,17 +63,6 @@ def _conversations(home: Path) -> list[tuple[object, list[object], list[object]]
         store.close()
 
 
-def _chat(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "desktop_chat", "chat", *args],
-        capture_output=True,
-        text=True,
-        env=child_env(home),
-        stdin=subprocess.DEVNULL,
-        timeout=400,
-    )
-
-
 def _sources(stdout: str) -> list[str]:
     assert "\nSources:\n" in stdout, stdout
     return [line for line in stdout.split("\nSources:\n", 1)[1].splitlines() if line]
@@ -86,7 +73,7 @@ def test_a_small_pdf_goes_whole_and_is_kept_with_the_conversation(
     app_home: Path, smollm_path: Path, tmp_path: Path
 ) -> None:
     pdf = _terms_pdf(tmp_path)
-    result = _chat(
+    result = run_chat(
         app_home, "--model", str(smollm_path), "--max-tokens", "48", "--seed", "1",
         "--attach", str(pdf), "How much is the deposit for a cargo bike?",
     )  # fmt: skip
@@ -119,7 +106,7 @@ def test_a_large_docx_is_indexed_and_searched_and_no_save_keeps_nothing(
 ) -> None:
     docx_file = _routes_docx(tmp_path)
     before = set(Path(tempfile.gettempdir()).glob("desktop-chat-attach-*"))
-    result = _chat(
+    result = run_chat(
         app_home, "--model", str(smollm_path), "--max-tokens", "32", "--seed", "1", "--no-save",
         "--attach", str(docx_file), "Which lights must a bike carry after sunset?",
     )  # fmt: skip

@@ -10,23 +10,13 @@ from pathlib import Path
 from desktop_chat.chat.profiles import FEEDBACK_SCHEMA
 from desktop_chat.engine.json_schema import problems
 from desktop_chat.store import open_store
-from tests.commands.streaming import child_env
-
-
-def _chat(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "desktop_chat", "chat", *args],
-        capture_output=True,
-        text=True,
-        env=child_env(home),
-        timeout=400,
-    )
+from tests.commands.streaming import child_env, run_chat
 
 
 def test_the_answer_is_only_the_json_document(app_home: Path, smollm_path: Path) -> None:
     schema = app_home / "feedback.json"
     schema.write_text(FEEDBACK_SCHEMA, encoding="utf-8")
-    result = _chat(
+    result = run_chat(
         app_home,
         "--model", str(smollm_path), "--seed", "7", "--max-tokens", "160",
         "--system", "Analyse the customer feedback. Reply with JSON only.",
@@ -48,18 +38,18 @@ def test_the_answer_is_only_the_json_document(app_home: Path, smollm_path: Path)
 def test_an_unsupported_keyword_is_a_sentence_before_any_model_loads(app_home: Path) -> None:
     schema = app_home / "tags.json"
     schema.write_text(json.dumps({"type": "array", "uniqueItems": True}), encoding="utf-8")
-    result = _chat(app_home, "--model", "/nonexistent.gguf", "--json-schema", str(schema), "Hi")
+    result = run_chat(app_home, "--model", "/nonexistent.gguf", "--json-schema", str(schema), "Hi")
     assert result.returncode == 2
     assert "“uniqueItems”" in result.stderr and "Traceback" not in result.stderr
     assert result.stdout == ""
 
 
 def test_a_missing_or_broken_schema_file_is_a_sentence(app_home: Path) -> None:
-    result = _chat(app_home, "--json-schema", str(app_home / "nope.json"), "Hi")
+    result = run_chat(app_home, "--json-schema", str(app_home / "nope.json"), "Hi")
     assert result.returncode == 2 and "could not read the JSON schema" in result.stderr
     broken = app_home / "broken.json"
     broken.write_text("{", encoding="utf-8")
-    result = _chat(app_home, "--json-schema", str(broken), "Hi")
+    result = run_chat(app_home, "--json-schema", str(broken), "Hi")
     assert result.returncode == 2 and "not valid JSON" in result.stderr
     assert "Traceback" not in result.stderr
 
@@ -89,8 +79,8 @@ def test_reasoning_goes_to_stderr_only_when_asked(app_home: Path, smollm_path: P
         "24",
         "Why is the sky blue?",
     )
-    quiet = _chat(app_home, *args)
-    shown = _chat(app_home, "--show-reasoning", *args)
+    quiet = run_chat(app_home, *args)
+    shown = run_chat(app_home, "--show-reasoning", *args)
     assert quiet.returncode == shown.returncode == 0, shown.stderr
     # The starter model never closes the block the template opened: all of it is reasoning.
     assert quiet.stdout.strip() == shown.stdout.strip() == ""

@@ -4,27 +4,15 @@ with its result; a call nobody approved is denied; a hanging tool times out and 
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from pathlib import Path
 
 from desktop_chat.store import open_store
 from desktop_chat.tools import config
-from tests.commands.streaming import child_env
+from tests.commands.streaming import run_chat
 
 SERVER = Path(__file__).resolve().parents[1] / "fixtures" / "mcp_server.py"
 MCP = f"{sys.executable} {SERVER}"
-
-
-def _chat(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "desktop_chat", "chat", *args],
-        capture_output=True,
-        text=True,
-        env=child_env(home),
-        stdin=subprocess.DEVNULL,
-        timeout=400,
-    )
 
 
 def _only_tool(home: Path, tool: str, timeout_s: float = 30.0) -> None:
@@ -42,7 +30,7 @@ def _only_tool(home: Path, tool: str, timeout_s: float = 30.0) -> None:
 
 def test_required_call_runs_and_the_answer_uses_the_result(app_home: Path, smollm_path: Path):
     _only_tool(app_home, "add")
-    result = _chat(
+    result = run_chat(
         app_home,
         "--model", str(smollm_path), "--seed", "3", "--max-tokens", "60",
         "--tool-choice", "required", "--yes", "--json",
@@ -68,7 +56,7 @@ def test_required_call_runs_and_the_answer_uses_the_result(app_home: Path, smoll
 
 
 def test_mcp_flag_with_a_url_free_command(app_home: Path, smollm_path: Path):
-    result = _chat(
+    result = run_chat(
         app_home,
         "--model", str(smollm_path), "--seed", "1", "--max-tokens", "40",
         "--mcp", MCP, "--tool-choice", "required", "--yes", "--json", "--no-save",
@@ -83,7 +71,7 @@ def test_mcp_flag_with_a_url_free_command(app_home: Path, smollm_path: Path):
 
 def test_a_call_no_one_approved_is_denied_and_the_turn_goes_on(app_home: Path, smollm_path: Path):
     _only_tool(app_home, "echo")
-    result = _chat(
+    result = run_chat(
         app_home,
         "--model", str(smollm_path), "--seed", "1", "--max-tokens", "40",
         "--tool-choice", "required", "--json", "--no-save",
@@ -99,7 +87,7 @@ def test_a_call_no_one_approved_is_denied_and_the_turn_goes_on(app_home: Path, s
 
 def test_a_hanging_tool_times_out_with_a_sentence(app_home: Path, smollm_path: Path):
     _only_tool(app_home, "hang", timeout_s=2)
-    result = _chat(
+    result = run_chat(
         app_home,
         "--model", str(smollm_path), "--seed", "1", "--max-tokens", "40",
         "--tool-choice", "required", "--yes", "--json", "--no-save",
@@ -114,7 +102,7 @@ def test_a_hanging_tool_times_out_with_a_sentence(app_home: Path, smollm_path: P
 
 
 def test_a_server_that_will_not_start_is_a_sentence(app_home: Path, smollm_path: Path):
-    result = _chat(
+    result = run_chat(
         app_home,
         "--model", str(smollm_path), "--mcp", "/no/such/server --flag",
         "--tool-choice", "required", "--yes", "--no-save", "Hi",
@@ -136,7 +124,7 @@ def test_a_model_whose_template_renders_tools_completes_a_tool_turn(
         smollm_path, tmp_path / "qwen-tools.gguf", source.read_text(encoding="utf-8")
     )
     _only_tool(app_home, "add")
-    result = _chat(
+    result = run_chat(
         app_home,
         "--model", str(model), "--seed", "3", "--max-tokens", "60",
         "--tool-choice", "required", "--yes", "--json", "--no-save",

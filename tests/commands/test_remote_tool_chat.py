@@ -5,7 +5,6 @@ engine — the fake's ``tools`` model, and our own `desktop-chat serve` on the s
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,22 +16,11 @@ from desktop_chat.engine.endpoints import Endpoint
 from desktop_chat.engine.types import ChatMessage, GenParams
 from desktop_chat.store import open_store
 from desktop_chat.tools import config
-from tests.commands.streaming import child_env
+from tests.commands.streaming import run_chat
 from tests.fakes import remote_servers
 
 SERVER = Path(__file__).resolve().parents[1] / "fixtures" / "mcp_server.py"
 MCP = f"{sys.executable} {SERVER}"
-
-
-def _chat(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "desktop_chat", "chat", *args],
-        capture_output=True,
-        text=True,
-        env=child_env(home),
-        stdin=subprocess.DEVNULL,
-        timeout=400,
-    )
 
 
 @pytest.fixture
@@ -53,7 +41,7 @@ def test_tool_choice_goes_out_only_with_tools() -> None:
 
 def test_a_remote_tool_turn_runs_the_approved_call(app_home: Path, fake_url: str) -> None:
     config.save(config.ToolsConfig(builtins=["calculator"]), app_home / "config" / "tools.json")
-    result = _chat(
+    result = run_chat(
         app_home, "--endpoint", fake_url, "--model", "tools", "--yes", "--json", "What is 6*7?"
     )
     assert result.returncode == 0, result.stderr
@@ -77,7 +65,7 @@ def test_a_remote_tool_turn_runs_the_approved_call(app_home: Path, fake_url: str
 
 def test_a_call_no_one_approved_is_denied_remotely(app_home: Path, fake_url: str) -> None:
     config.save(config.ToolsConfig(builtins=["calculator"]), app_home / "config" / "tools.json")
-    result = _chat(app_home, "--endpoint", fake_url, "--model", "tools", "--json", "6*7?")
+    result = run_chat(app_home, "--endpoint", fake_url, "--model", "tools", "--json", "6*7?")
     assert result.returncode == 0, result.stderr
     line = json.loads(result.stdout.strip().splitlines()[-1])
     assert [c["status"] for c in line["tool_calls"]] == ["denied"]
@@ -92,7 +80,7 @@ def test_required_through_our_own_server_with_an_mcp_tool(app_home: Path, smollm
     )
     config.save(config.ToolsConfig(servers=[server]), app_home / "config" / "tools.json")
     with remote_servers.running(remote_servers.start_own_server(smollm_path, server_home)) as url:
-        result = _chat(
+        result = run_chat(
             app_home,
             "--endpoint", url, "--model", smollm_path.stem, "--seed", "3", "--max-tokens", "60",
             "--tool-choice", "required", "--yes", "--json",
