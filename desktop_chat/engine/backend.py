@@ -202,11 +202,11 @@ class Backend:
         self._draft_llm = draft
         self._drafter = DraftModel(draft, self._logits_for_drafts, functools.partial(_is_eog, llm))
 
-    def _logits_for_drafts(self) -> None:
+    def _logits_for_drafts(self, drafting: bool = True) -> None:
         # The prompt is evaluated with the last position's logits only; from the first draft
-        # on every position of the batch needs logits to be verified.
+        # on every position of the batch needs logits to be verified, until drafting stops.
         if self._llm is not None:
-            self._llm._logits_all = True
+            self._llm._logits_all = drafting
 
     @property
     def has_draft_model(self) -> bool:

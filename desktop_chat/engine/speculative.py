@@ -15,9 +15,15 @@ MODES = ("auto", "prompt_lookup", "draft_model", "off")
 # passages ride in the system prompt) or a long message to correct, translate or edit. On
 # free-form chat a wrong draft costs a wider batch for nothing (SmolLM2-135M, 2 cores:
 # llama-cpp-python's stock drafter, 10 tokens off every bigram, ran at 0.2-0.35x). Even on
-# copy-heavy answers this drafter measured 0.49x (grounded) and 0.75x (typo correction) on
-# the shared 2-core machine, where a batch of 2-16 tokens costs far more than one: so auto
-# stays off until `bench`'s "prompt-lookup speed-up" figure shows a win.
+# copy-heavy answers it loses on the starter model. A profile of the typo request (1 thread)
+# puts 96 % of the time in llama_decode with or without drafts (the n-gram search, score-row
+# copies and sampling are 3 %): 55 decodes of 199 ms against 74 of 131 ms, because a verified
+# batch of k tokens costs about k single steps on this CPU (0.8-1.3x per token for k = 2-16:
+# the model is compute-bound, and every position needs the 49k-row output layer). So the
+# answer only gains where most drafts are kept: Gemma 3 270M kept 89-91 % and ran at
+# 1.26-2.2x, SmolLM2-135M kept 0-58 % and ran at 0.8-0.95x even with the give-up rule below.
+# Auto stays off until the bench's starter-model figure shows a win; a model that copies well
+# is worth `inference.speculative = prompt_lookup`.
 AUTO_PROMPT_LOOKUP = False
 LONG_MESSAGE_CHARS = 300
 LONG_SYSTEM_CHARS = 1200
@@ -43,6 +49,12 @@ class PromptLookup:
     ``LlamaPromptLookupDecoding`` (bigrams, always 10 tokens) it needs a 3-gram match, and the
     draft length follows what was accepted: doubled after a fully accepted draft, cut to what
     was accepted after a miss, so text that stops copying soon costs one token a step.
+
+    A model that keeps less than ``min_acceptance`` of its first ``judge_after`` drafted
+    tokens stops drafting for the rest of the answer: on a CPU a verified batch of k tokens
+    costs nearly k single steps, so every rejected token is time lost (SmolLM2-135M kept
+    47-58 % on the bench's copy-heavy answers and ran at 0.72-0.82x without this rule, 0.8-0.95x
+    with it; Gemma 3 270M keeps 89-91 % and runs at 1.26-2.2x either way).
     """
 
     def __init__(
@@ -50,16 +62,21 @@ class PromptLookup:
         min_ngram: int = 3,
         max_ngram: int = 5,
         max_draft: int = 16,
-        on_draft: Callable[[], None] | None = None,
+        on_draft: Callable[[bool], None] | None = None,
+        judge_after: int = 8,
+        min_acceptance: float = 0.75,
     ) -> None:
         self.min_ngram, self.max_ngram, self.max_draft = min_ngram, max_ngram, max_draft
         self.on_draft = on_draft
+        self.judge_after, self.min_acceptance = judge_after, min_acceptance
         self.reset()
 
     def reset(self) -> None:
         self.length = 4
         self.proposed = 0
         self.accepted = 0
+        self.judged = 0  # drafted tokens whose fate is known (the last draft's is not, yet)
+        self.gave_up = False
         self._last: tuple[int, npt.NDArray[np.intc]] | None = None
 
     def _learn(self, ids: npt.NDArray[np.intc]) -> None:
@@ -73,6 +90,7 @@ class PromptLookup:
         same = got == draft[: len(got)]
         taken = int(np.argmin(same)) if not same.all() else len(got)
         self.accepted += taken
+        self.judged += len(draft)
         if taken == len(draft):
             self.length = min(self.max_draft, self.length * 2)
         else:
@@ -80,9 +98,16 @@ class PromptLookup:
 
     def __call__(self, input_ids: npt.NDArray[np.intc], /, **_: object) -> npt.NDArray[np.intc]:
         ids = np.asarray(input_ids, dtype=np.intc)
-        if self.on_draft is not None:
-            self.on_draft()
         self._learn(ids)
+        if self.gave_up or (
+            self.judged >= self.judge_after and self.accepted < self.min_acceptance * self.judged
+        ):
+            if not self.gave_up and self.on_draft is not None:
+                self.on_draft(False)  # single steps again: no logits rows for every position
+            self.gave_up = True
+            return np.empty(0, dtype=np.intc)
+        if self.on_draft is not None:
+            self.on_draft(True)
         draft = self.find(ids)
         if draft.size:
             self._last = (len(ids), draft)

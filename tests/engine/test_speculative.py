@@ -48,6 +48,32 @@ def test_the_draft_grows_when_accepted_and_shrinks_to_what_was_kept():
     assert drafter.accepted == 6 and drafter.length == 2
 
 
+def test_a_model_that_rejects_most_drafts_stops_drafting_for_the_rest_of_the_answer():
+    calls: list[bool] = []
+    drafter = PromptLookup(
+        min_ngram=2, max_ngram=2, judge_after=4, min_acceptance=0.75, on_draft=calls.append
+    )
+    text = list(range(40))
+    ids = np.array([*text, 0, 1], dtype=np.intc)
+    assert drafter(ids).tolist() == [2, 3, 4, 5]
+    rejected = np.array([*ids, 2, 99], dtype=np.intc)  # one of four kept, then another token
+    assert drafter(rejected).size == 0 and drafter.gave_up
+    assert calls == [True, False]  # verified batches on, then single steps again
+    again = np.array([*rejected, 0, 1], dtype=np.intc)  # a match, but no more drafts
+    assert drafter(again).size == 0 and calls == [True, False]
+    drafter.reset()  # the next answer gets its own chance
+    assert not drafter.gave_up and drafter(ids).size == 4
+
+
+def test_a_model_that_keeps_its_drafts_goes_on_drafting():
+    drafter = PromptLookup(min_ngram=2, max_ngram=2, judge_after=4)
+    text = list(range(40))
+    ids = np.array([*text, 0, 1], dtype=np.intc)
+    drafter(ids)
+    kept = np.array([*ids, 2, 3, 4, 5, 6], dtype=np.intc)
+    assert drafter(kept).size == 8 and not drafter.gave_up
+
+
 def test_auto_stays_off_until_it_measures_faster():
     long_text = ChatMessage("user", "Correct the typos: " + PARAGRAPH)
     assert not wants_prompt_lookup("auto", "", (long_text,))
