@@ -24,7 +24,7 @@ from llama_cpp import llama_chat_format, llama_grammar
 from desktop_chat.engine import grammar, native_log
 from desktop_chat.engine.build_info import parse_system_info
 from desktop_chat.engine.draft_model import DraftModel
-from desktop_chat.engine.kv_state import SavedState, score_sink
+from desktop_chat.engine.kv_state import SavedState, common_prefix, score_sink
 from desktop_chat.engine.speculative import PromptLookup
 from desktop_chat.engine.types import (
     EngineError,
@@ -338,6 +338,11 @@ class Backend:
         llm.input_ids[: state.n_tokens] = state.input_ids
         llm.n_tokens = state.n_tokens
         llm._requires_eval = True  # restored logits are not a live decode's: replay one token
+
+    def cached_prefix(self, tokens: Sequence[int]) -> int:
+        """How many of ``tokens`` the live context already holds, from the start."""
+        llm = self._require()
+        return common_prefix(llm.input_ids[: llm.n_tokens], tokens)
 
     def raw_llama(self) -> llama_cpp.Llama:
         """For the benchmark's baseline only: the same model driven without our engine."""

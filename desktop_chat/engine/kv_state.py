@@ -29,6 +29,15 @@ class SavedState:
         return len(self.data) + int(self.input_ids.nbytes)
 
 
+def common_prefix(a: Any, b: Any) -> int:
+    """How many leading tokens two token sequences share."""
+    n = min(len(a), len(b))
+    if n == 0:
+        return 0
+    differ = np.nonzero(np.asarray(a[:n], dtype=np.intc) != np.asarray(b[:n], dtype=np.intc))[0]
+    return int(differ[0]) if differ.size else n
+
+
 def score_sink(n_ctx: int, n_vocab: int) -> Any:
     """An (n_ctx, n_vocab) array over one row: what llama-cpp-python writes there is dropped.
 

@@ -6,6 +6,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from desktop_chat.engine import tool_prompt
 from desktop_chat.engine.backend import Backend, SavedState, StreamResult
 from desktop_chat.engine.chat_formats import TemplateError
 from desktop_chat.engine.json_schema import SchemaError, load_schema
+from desktop_chat.engine.kv_state import common_prefix
 from desktop_chat.engine.prompt import FormatChoice, PromptPlan, choose_format, plan_prompt
 from desktop_chat.engine.speculative import wants_prompt_lookup
 from desktop_chat.engine.thinking import apply_thinking, template_variables
@@ -220,10 +222,10 @@ class EngineWorker(QObject):
                 return
             if self._info is None or self._format is None:
                 raise ModelLoadError("No model is loaded yet. Pick one in the Models pane.")
-            self._switch_conversation(request.conversation_key)
             request = self._with_thinking(request, self._format)
             request = self._with_tools(request, self._format)
             plan = self._plan(request, self._info, self._format)
+            self._switch_conversation(request.conversation_key, plan.tokens)
             stats.prompt_tokens = len(plan.tokens)
             stats.dropped_messages = plan.first_kept
             stats.notes = list(plan.notes)
@@ -391,8 +393,13 @@ class EngineWorker(QObject):
         while self.state_cache_bytes > budget:
             self._states.popitem(last=False)
 
-    def _switch_conversation(self, key: str) -> None:
-        """Keep each recent chat's KV cache so going back to it does not re-read its prompt."""
+    def _switch_conversation(self, key: str, tokens: Sequence[int] = ()) -> None:
+        """Keep each recent chat's KV cache so going back to it does not re-read its prompt.
+
+        A saved state is restored only when it holds more of the coming prompt (``tokens``)
+        than the live context does: the window and the API server alternating on the same
+        conversation, or two chats sharing a long system prompt, reuse what is live.
+        """
         if not key or key == self._active_conversation:
             return
         if self._active_conversation:
@@ -406,6 +413,11 @@ class EngineWorker(QObject):
             except Exception:
                 log.exception("could not save the model state")
         saved = self._states.pop(key, None)
+        if saved is not None and tokens:
+            live = self._backend.cached_prefix(tokens)
+            if live >= common_prefix(saved.input_ids, tokens):
+                log.debug("the live context holds %d of the prompt's tokens: no restore", live)
+                saved = None
         if saved is not None:
             try:
                 self._backend.load_state(saved)

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from desktop_chat.engine.backend import Backend, SavedState
-from desktop_chat.engine.types import GenParams, LoadParams
+from desktop_chat.engine.types import ChatMessage, ChatRequest, GenParams, LoadParams
 from desktop_chat.engine.worker import MIB, EngineWorker
 
 
@@ -90,5 +90,47 @@ def test_a_state_over_the_budget_is_not_even_copied(qtbot, smollm_path: Path) ->
             )
             worker.generate(1, request, threading.Event())
         assert not copies and not worker._states
+    finally:
+        worker.close()
+
+
+def _answer(worker: EngineWorker, request_id: int, key: str, question: str) -> str:
+    pieces: list[str] = []
+    worker.chunk.connect(lambda i, text: pieces.append(text) if i == request_id else None)
+    request = ChatRequest(
+        history=(ChatMessage("user", question),),
+        system="You are a helpful assistant.",
+        gen=GenParams(max_tokens=16, temperature=0.0, seed=1),
+        conversation_key=key,
+    )
+    worker.generate(request_id, request, threading.Event())
+    worker.chunk.disconnect()
+    return "".join(pieces)
+
+
+def test_a_saved_state_is_restored_only_when_it_holds_more_of_the_prompt_than_the_live_one(
+    qtbot, smollm_path
+):
+    worker = EngineWorker()  # driven on this thread: each call returns when the work is done
+    try:
+        worker.load(1, LoadParams(path=smollm_path, n_ctx=2048, state_cache_mb=256))
+        restores: list[int] = []
+        original = worker.backend.load_state
+
+        def load_state(state: SavedState) -> None:
+            restores.append(state.n_tokens)
+            original(state)
+
+        worker.backend.load_state = load_state  # type: ignore[method-assign]
+        first = _answer(worker, 2, "window", "Name a river.")
+        # The API server asks the same: the live context is the window's, and it is shared.
+        assert _answer(worker, 3, "api", "Name a river.") == first
+        # Back in the window: its saved state holds no more of the prompt than what is live.
+        assert _answer(worker, 4, "window", "Name a river.") == first
+        assert restores == []
+        # Another chat replaces the live context; going back restores the window's state.
+        _answer(worker, 5, "other", "Tell me about the moon and its phases.")
+        assert _answer(worker, 6, "window", "Name a river.") == first
+        assert len(restores) == 1 and restores[0] > 0
     finally:
         worker.close()
