@@ -135,7 +135,7 @@ def run(model: Path, rounds: int = 3) -> list[Figure]:
         for key in ("other-1", "other-2", "other-3"):
             _turn(client, [ChatMessage("user", QUESTIONS[0])], key)
         states = client._worker.state_cache_bytes
-        kept = len(client._worker._states)
+        kept = len(client._worker.chat_states.states)
     finally:
         floor.close()
         client.shutdown()

@@ -5,8 +5,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import OrderedDict
-from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -15,10 +13,10 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from desktop_chat.engine import backend as backend_module
 from desktop_chat.engine import tool_prompt
-from desktop_chat.engine.backend import Backend, SavedState, StreamResult
+from desktop_chat.engine.backend import Backend, StreamResult
 from desktop_chat.engine.chat_formats import TemplateError
+from desktop_chat.engine.chat_states import MIB, ChatStates
 from desktop_chat.engine.json_schema import SchemaError, load_schema
-from desktop_chat.engine.kv_state import common_prefix
 from desktop_chat.engine.prompt import FormatChoice, PromptPlan, choose_format, plan_prompt
 from desktop_chat.engine.speculative import wants_prompt_lookup
 from desktop_chat.engine.thinking import apply_thinking, template_variables
@@ -48,7 +46,6 @@ DEFAULT_N_CTX = 4096
 # the first token at once) measured 1.10 of raw llama-cpp-python vs 0.97 at 16 ms (median of 4
 # paired rounds, loaded 2-core VM: noisy, but never worse).
 CHUNK_INTERVAL_S = 0.05
-MIB = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -121,8 +118,7 @@ class EngineWorker(QObject):
         self._backend = Backend()
         self._info: ModelInfo | None = None
         self._format: FormatChoice | None = None
-        self._states: OrderedDict[str, SavedState] = OrderedDict()
-        self._active_conversation = ""
+        self.chat_states = ChatStates(self._backend, self._state_budget)
         self._params: LoadParams | None = None
 
     # -- loading ---------------------------------------------------------------------------
@@ -198,8 +194,7 @@ class EngineWorker(QObject):
     def _unload(self) -> None:
         if self._backend.loaded:
             self._backend.close()
-            self._states.clear()
-            self._active_conversation = ""
+            self.chat_states.clear()
             self._info = None
             self.model_unloaded.emit()
 
@@ -225,7 +220,7 @@ class EngineWorker(QObject):
             request = self._with_thinking(request, self._format)
             request = self._with_tools(request, self._format)
             plan = self._plan(request, self._info, self._format)
-            self._switch_conversation(request.conversation_key, plan.tokens)
+            self.chat_states.switch(request.conversation_key, plan.tokens)
             stats.prompt_tokens = len(plan.tokens)
             stats.dropped_messages = plan.first_kept
             stats.notes = list(plan.notes)
@@ -376,54 +371,10 @@ class EngineWorker(QObject):
     @property
     def state_cache_bytes(self) -> int:
         """What the saved states of recent chats hold now (the benchmark reports it)."""
-        return sum(state.nbytes for state in self._states.values())
+        return self.chat_states.nbytes
 
-    def _keep_state(self, key: str, state: SavedState) -> None:
-        """Cache ``state``, dropping the least recent ones beyond the byte budget.
-
-        A count was no bound: one state is n_tokens x the KV bytes per token, a few MB on
-        SmolLM2 and GBs for a long chat on a big model.
-        """
-        budget = (self._params.state_cache_mb if self._params is not None else 0) * MIB
-        self._states.pop(key, None)
-        if state.nbytes > budget:
-            log.info("not keeping a %d-byte chat state (budget %d bytes)", state.nbytes, budget)
-        else:
-            self._states[key] = state
-        while self.state_cache_bytes > budget:
-            self._states.popitem(last=False)
-
-    def _switch_conversation(self, key: str, tokens: Sequence[int] = ()) -> None:
-        """Keep each recent chat's KV cache so going back to it does not re-read its prompt.
-
-        A saved state is restored only when it holds more of the coming prompt (``tokens``)
-        than the live context does: the window and the API server alternating on the same
-        conversation, or two chats sharing a long system prompt, reuse what is live.
-        """
-        if not key or key == self._active_conversation:
-            return
-        if self._active_conversation:
-            budget = (self._params.state_cache_mb if self._params is not None else 0) * MIB
-            try:
-                # Sized first: copying a state of GBs only to drop it would stall this turn.
-                if self._backend.state_size() <= budget:
-                    self._keep_state(self._active_conversation, self._backend.save_state())
-                else:
-                    self._states.pop(self._active_conversation, None)
-            except Exception:
-                log.exception("could not save the model state")
-        saved = self._states.pop(key, None)
-        if saved is not None and tokens:
-            live = self._backend.cached_prefix(tokens)
-            if live >= common_prefix(saved.input_ids, tokens):
-                log.debug("the live context holds %d of the prompt's tokens: no restore", live)
-                saved = None
-        if saved is not None:
-            try:
-                self._backend.load_state(saved)
-            except Exception:
-                log.exception("could not restore the model state")
-        self._active_conversation = key
+    def _state_budget(self) -> int:
+        return (self._params.state_cache_mb if self._params is not None else 0) * MIB
 
     @Slot()
     def close(self) -> None:

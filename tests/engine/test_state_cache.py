@@ -25,22 +25,22 @@ def _worker(budget_mb: int, path: Path) -> EngineWorker:
 def test_states_beyond_the_byte_budget_leave_oldest_first(tmp_path):
     worker = _worker(10, tmp_path / "m.gguf")
     for key in ("a", "b", "c"):
-        worker._keep_state(key, _state(4))
-    assert list(worker._states) == ["b", "c"]
+        worker.chat_states.keep(key, _state(4))
+    assert list(worker.chat_states.states) == ["b", "c"]
     assert worker.state_cache_bytes <= 10 * MIB
-    worker._keep_state("b", _state(1))  # saved again: now the most recent, and smaller
-    worker._keep_state("d", _state(4))
-    assert list(worker._states) == ["c", "b", "d"]
+    worker.chat_states.keep("b", _state(1))  # saved again: now the most recent, and smaller
+    worker.chat_states.keep("d", _state(4))
+    assert list(worker.chat_states.states) == ["c", "b", "d"]
 
 
 def test_a_state_over_the_whole_budget_is_not_kept(tmp_path):
     worker = _worker(2, tmp_path / "m.gguf")
-    worker._keep_state("small", _state(1))
-    worker._keep_state("huge", _state(3))
-    assert list(worker._states) == ["small"]
+    worker.chat_states.keep("small", _state(1))
+    worker.chat_states.keep("huge", _state(3))
+    assert list(worker.chat_states.states) == ["small"]
     nothing = _worker(0, tmp_path / "m.gguf")
-    nothing._keep_state("any", _state(0.01))
-    assert not nothing._states
+    nothing.chat_states.keep("any", _state(0.01))
+    assert not nothing.chat_states.states
 
 
 def _continue(backend: Backend, tokens: list[int]) -> str:
@@ -89,7 +89,7 @@ def test_a_state_over_the_budget_is_not_even_copied(qtbot, smollm_path: Path) ->
                 conversation_key=key,
             )
             worker.generate(1, request, threading.Event())
-        assert not copies and not worker._states
+        assert not copies and not worker.chat_states.states
     finally:
         worker.close()
 
