@@ -2,28 +2,27 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
-from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QGuiApplication, QTextBlockFormat, QTextCharFormat, QTextCursor
+from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
-    QMenu,
     QPushButton,
     QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
-from shiboken6 import isValid
 
 from desktop_chat.ui.chat.inline_editor import InlineEditor
 from desktop_chat.ui.chat.json_card import JsonCard, place_card
 from desktop_chat.ui.chat.markdown import code_blocks, plain_to_html, split_for_rich_text, to_html
 from desktop_chat.ui.chat.message_body import DocumentBody
-from desktop_chat.ui.chat.progressive_markdown import ProgressiveMarkdown
+from desktop_chat.ui.chat.message_render_queue import RenderQueue
+from desktop_chat.ui.chat.message_streaming import StreamingBody
+from desktop_chat.ui.chat.message_toolbar import MessageToolbar
 from desktop_chat.ui.chat.thinking_block import ThinkingBlock
 from desktop_chat.ui.chat.tool_card import ToolCard
 from desktop_chat.ui.shell.widgets import plain_label
@@ -31,123 +30,12 @@ from desktop_chat.ui.shell.widgets import plain_label
 # A message this short renders at once; a longer one shows a plain preview of this much and
 # renders when the queue reaches it, so opening a chat of long answers never waits for all.
 SYNC_RENDER_CHARS = 2_000
-# How long the render queue may hold the GUI thread in one turn of the event loop.
-RENDER_BUDGET_S = 0.02
 # A card never asks for more than this, whatever its maximum width (see sizeHint).
 WIDEST_HINT_PX = 4_000
 # How much of a message its accessible description carries.
 ACCESSIBLE_CHARS = 2_000
 # How long a message a search jumped to stays outlined.
 FOUND_MS = 2500
-# How long a Copy button says "Copied" after a copy.
-COPIED_MS = 1500
-
-
-class StreamingBody(DocumentBody):
-    """The body of an answer while it streams, as Markdown that grows block by block.
-
-    Re-setting the whole text on every flush costs time in proportion to the answer (90 ms
-    a flush at 25,000 characters, measured). Here finished blocks are inserted once and only
-    the open block is replaced (ProgressiveMarkdown); past the rich-text limit the rest is
-    appended as plain text, in bounded paragraphs, as the finished message shows it.
-    """
-
-    def __init__(self, theme: str = "light", parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("streamingBody")
-        self.theme = theme
-        self.start("")
-
-    def start(self, text: str) -> None:
-        """Show ``text`` as the answer so far (a continued answer starts from its text)."""
-        self.set_plain("")
-        self.streamed = ""
-        self.progressive = ProgressiveMarkdown(self.theme)
-        self.plain = False
-        self._open_at = 0  # where the open block's HTML begins in the document
-        self.append_text(text)
-
-    def append_text(self, text: str) -> None:
-        if not text:
-            return
-        self.streamed += text
-        if self.plain:
-            self.append_plain(text)
-            return
-        if not self.progressive.rich(self.streamed):
-            self.plain = True  # too long or too deep for rich text: the rest as typed
-            self.set_plain(self.streamed)
-            return
-        update = self.progressive.update(self.streamed)
-        cursor = QTextCursor(self.document())
-        cursor.beginEditBlock()
-        cursor.setPosition(self._open_at)
-        cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
-        cursor.removeSelectedText()
-        if update.finished:
-            self._insert_block(cursor, update.finished)
-            self._open_at = cursor.position()
-        if update.open:
-            self._insert_block(cursor, update.open)
-        cursor.endEditBlock()
-
-    @staticmethod
-    def _insert_block(cursor: QTextCursor, html: str) -> None:
-        # A fragment inserted at the end would join the last paragraph: start a new one.
-        if cursor.position() > 0:
-            cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
-        cursor.insertHtml(html)
-
-
-class RenderQueue(QObject):
-    """Renders finished messages in turns of the event loop, newest first."""
-
-    rendered = Signal(object)  # the MessageView just rendered
-    # Around each turn's batch, so that a view of them can keep the reader's place.
-    batch_started = Signal()
-    batch_finished = Signal()
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._views: list[MessageView] = []
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(0)
-        self._timer.timeout.connect(self._render_some)
-
-    def schedule(self, view: MessageView) -> None:
-        if view in self._views:
-            self._views.remove(view)
-        self._views.append(view)
-        self._timer.start()
-
-    def discard(self, view: MessageView) -> None:
-        if view in self._views:
-            self._views.remove(view)
-
-    def clear(self) -> None:
-        self._views.clear()
-        self._timer.stop()
-
-    @property
-    def pending(self) -> int:
-        return len(self._views)
-
-    @Slot()
-    def _render_some(self) -> None:
-        deadline = time.perf_counter() + RENDER_BUDGET_S
-        self.batch_started.emit()
-        while self._views:
-            view = self._views.pop()  # the newest: at the bottom, where the reader is
-            if not isValid(view):
-                continue
-            view.render_now()
-            self.rendered.emit(view)
-            if time.perf_counter() >= deadline:
-                break
-        self.batch_finished.emit()
-        if self._views:
-            self._timer.start()
 
 
 class MessageView(QFrame):
@@ -242,26 +130,10 @@ class MessageView(QFrame):
         box.addWidget(self.show_all_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.body_box)
 
-        footer = QHBoxLayout()
-        footer.setSpacing(4)
-        self.meta_label = plain_label()
-        self.meta_label.setObjectName("metaLabel")
-        footer.addWidget(self.meta_label)
-        footer.addStretch(1)
-        self.copy_button = self._tool(self.tr("Copy"), "copy")
-        self.copy_button.setToolTip(self.tr("Copy the message as Markdown"))
-        copy_menu = QMenu(self.copy_button)
-        copy_menu.addAction(self.tr("Copy as Markdown"), lambda: self._on_action("copy"))
-        copy_menu.addAction(self.tr("Copy as plain text"), self.copy_plain)
-        self.copy_button.setMenu(copy_menu)
-        self.copy_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
-        footer.addWidget(self.copy_button)
-        self._copied = QTimer(self)
-        self._copied.setSingleShot(True)
-        self._copied.setInterval(COPIED_MS)
-        self._copied.timeout.connect(lambda: self.copy_button.setText(self.tr("Copy")))
-        layout.addLayout(footer)
-        self._actions: dict[str, QToolButton] = {"copy": self.copy_button}
+        self.toolbar = MessageToolbar(self, self._on_action, self.copy_plain)
+        self.meta_label = self.toolbar.meta_label
+        self.copy_button = self.toolbar.copy_button
+        layout.addLayout(self.toolbar.row)
         self._render()
 
     def sizeHint(self) -> QSize:
@@ -276,35 +148,19 @@ class MessageView(QFrame):
             "system": self.tr("System"),
         }.get(role, role)
 
-    def _tool(self, label: str, action: str) -> QToolButton:
-        button = QToolButton(self)
-        button.setText(label)
-        button.setObjectName("messageAction")
-        button.setAutoRaise(True)
-        button.setCursor(Qt.CursorShape.PointingHandCursor)
-        button.clicked.connect(lambda: self._on_action(action))
-        return button
-
     def add_action(self, label: str, action: str) -> QToolButton:
-        button = self._tool(label, action)
-        footer = self.layout().itemAt(self.layout().count() - 1).layout()
-        footer.insertWidget(footer.count() - 1, button)
-        self._actions[action] = button
-        button.setVisible(not self.kiosk)
-        return button
+        return self.toolbar.add_action(label, action)
 
     kiosk = False
 
     def set_kiosk(self, on: bool) -> None:
         """A customer sees the text and Copy: no editing, no statistics, no branches."""
         self.kiosk = on
-        for action, button in self._actions.items():
-            button.setVisible(action == "copy" or not on)
-        self.meta_label.setVisible(not on)
+        self.toolbar.set_kiosk(on)
         self.branch_label.setVisible(not on and bool(self.branch_label.text()))
 
     def action_button(self, action: str) -> QToolButton | None:
-        return self._actions.get(action)
+        return self.toolbar.actions.get(action)
 
     @Slot()
     def _on_action(self, action: str) -> None:
@@ -330,8 +186,7 @@ class MessageView(QFrame):
 
     def _copy(self, text: str) -> None:
         QGuiApplication.clipboard().setText(text)
-        self.copy_button.setText(self.tr("Copied"))
-        self._copied.start()
+        self.toolbar.copied()
 
     # -- rendering -------------------------------------------------------------------------
     def _describe(self) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QPixmap, QTextOption
 from PySide6.QtWidgets import (
     QFrame,
@@ -17,13 +17,17 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_chat.ui.chat.message_body import DocumentBody
-from desktop_chat.ui.chat.message_view import MessageView, RenderQueue
+from desktop_chat.ui.chat.message_render_queue import RenderQueue
+from desktop_chat.ui.chat.message_view import MessageView
 
 FLUSH_INTERVAL_MS = 40
 CENTRED = Qt.AlignmentFlag.AlignHCenter
 # Only the newest messages get widgets; older ones come in pages as the user scrolls up.
 PAGE_SIZE = 40
 LOGO_MAX_PX = 160
+# A height change travels up one widget level per posted layout request (body, its box, the
+# card, the column, the scroll range): this many rounds settle the deepest card we nest.
+SETTLE_ROUNDS = 8
 
 
 class Transcript(QScrollArea):
@@ -71,9 +75,12 @@ class Transcript(QScrollArea):
         self.theme = "light"
         self.max_width = 860
         self.render_queue = RenderQueue(self)
-        self.render_queue.batch_started.connect(self._note_place)
-        self.render_queue.batch_finished.connect(self._keep_place)
+        self.render_queue.batch_started.connect(self._settle)
+        self.render_queue.batch_finished.connect(self._settle_in_place)
+        # The reader's place while scrolled up: the first message at or under the top of the
+        # view, and how far its top is from the view's. Every relayout puts it back there.
         self._anchor: tuple[MessageView, int] | None = None
+        self._placing = False  # the scroll value is being set by us, not by the reader
 
         self._pending: list[str] = []
         self._streaming: MessageView | None = None
@@ -102,6 +109,7 @@ class Transcript(QScrollArea):
             view.hide()  # not painted over the next chat while it waits to be deleted
             view.deleteLater()
         self.views.clear()
+        self._anchor = None
         self._stick_to_bottom = True
 
     def set_placeholder(self, html: str) -> None:
@@ -152,26 +160,26 @@ class Transcript(QScrollArea):
 
     def prepend_messages(self, items: list[tuple[str, str]]) -> list[MessageView]:
         """Insert older messages above the current ones, keeping the reader's place."""
-        bar = self.verticalScrollBar()
-        from_bottom = bar.maximum() - bar.value()
+        if self._anchor is None:
+            self._note_place()
         created = []
         for offset, (role, text) in enumerate(items):
             view = self._new_view(role, text)
             self._layout.insertWidget(3 + offset, view, 0, CENTRED)  # after earlier, logo, welcome
+            # Shown now: a layout skips hidden widgets, and one added to a shown parent is
+            # only shown on a later turn of the event loop, after the place is restored.
+            view.show()
             created.append(view)
         self.views[:0] = created
-        # Lay out now: the scroll range must include the new messages before the reader's
-        # place is restored, or setValue is clamped to the old range and the view jumps.
-        self._layout.activate()
-        self._content.adjustSize()
-        bar.setValue(bar.maximum() - from_bottom)
-        self._stick_to_bottom = False
+        self._settle_in_place()
         return created
 
     def remove_view(self, view: MessageView) -> None:
         self.render_queue.discard(view)
         if view in self.views:
             self.views.remove(view)
+        if self._anchor is not None and self._anchor[0] is view:
+            self._note_place()  # the next message down holds the place, from where it is now
         self._layout.removeWidget(view)
         view.hide()
         view.deleteLater()
@@ -267,36 +275,71 @@ class Transcript(QScrollArea):
         return self._streaming
 
     # -- scrolling -------------------------------------------------------------------------
-    @Slot()
     def _note_place(self) -> None:
-        """Messages change height as they render: note the one the reader sees, and where."""
+        """Remember the message the reader sees at the top of the view, and where."""
         self._anchor = None
-        if self._stick_to_bottom or not self.views:
+        if self._stick_to_bottom:
             return
-        self._layout.activate()
         top = self.verticalScrollBar().value()
-        anchor = next((v for v in self.views if v.geometry().bottom() >= top), None)
+        anchor = next(
+            (v for v in self.views if v.isVisible() and v.geometry().bottom() >= top), None
+        )
         if anchor is not None:
             self._anchor = (anchor, anchor.y() - top)
 
-    @Slot()
     def _keep_place(self) -> None:
-        anchor, self._anchor = self._anchor, None
-        if anchor is None or self._stick_to_bottom or anchor[0] not in self.views:
+        """Scroll so that the remembered message is where the reader last saw it."""
+        bar = self.verticalScrollBar()
+        if self._anchor is None or self._stick_to_bottom or bar.isSliderDown():
             return
-        self._layout.activate()
-        self._content.adjustSize()
-        self.verticalScrollBar().setValue(anchor[0].y() - anchor[1])
+        view, offset = self._anchor
+        if view not in self.views:
+            self._anchor = None
+            return
+        # Past a maximum not yet grown this is clamped; the range change brings it back.
+        self._placing = True
+        try:
+            bar.setValue(view.y() - offset)
+        finally:
+            self._placing = False
+
+    @Slot()
+    def _settle(self) -> None:
+        """Lay out now what waits to be: new and re-rendered cards, then the scroll range.
+
+        Read before this, the cards' places and the scroll range are those of before the
+        change; a place set against them is clamped or lands a screen away.
+        """
+        for _ in range(SETTLE_ROUNDS):
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+            self._layout.activate()
+            # What the scroll area does on its own layout request: size the column, set the
+            # range (whose change puts the reader back in place, see _on_range_changed).
+            QCoreApplication.sendEvent(self, QEvent(QEvent.Type.LayoutRequest))
+
+    @Slot()
+    def _settle_in_place(self) -> None:
+        self._settle()
+        self._keep_place()
 
     @Slot(int, int)
     def _on_range_changed(self, _minimum: int, maximum: int) -> None:
         if self._stick_to_bottom:
-            self.verticalScrollBar().setValue(maximum)
+            self._placing = True
+            try:
+                self.verticalScrollBar().setValue(maximum)
+            finally:
+                self._placing = False
+        else:
+            self._keep_place()
 
     @Slot(int)
     def _on_scrolled(self, value: int) -> None:
+        if self._placing:
+            return
         bar = self.verticalScrollBar()
         self._stick_to_bottom = value >= bar.maximum() - 24
+        self._note_place()
         if value == bar.minimum() and self._earlier.isVisible() and bar.maximum() > 0:
             self.load_earlier_requested.emit()
 

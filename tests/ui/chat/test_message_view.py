@@ -297,12 +297,6 @@ def test_the_welcome_text_is_shown_on_a_document_that_loads_nothing(qtbot):
     assert "model.gguf" in transcript._placeholder.toPlainText()
 
 
-@pytest.mark.xfail(
-    reason="open regression (issue 15): since the centred column, loading earlier messages while "
-    "the reader is scrolled up can move the reader by up to a screen when the scroll range is "
-    "clamped before the new messages are laid out; passes alone, not after the file's other tests",
-    strict=False,
-)
 def test_messages_rendering_above_the_reader_keep_the_reader_in_place(qtbot):
     transcript = shown(qtbot, Transcript())
     for index in range(30):
@@ -327,6 +321,60 @@ def test_messages_rendering_above_the_reader_keep_the_reader_in_place(qtbot):
     reading, offset = seen[0]
     assert reading.text.startswith("short")
     assert reading.y() - bar.value() == offset
+
+
+def reader_at_top(transcript: Transcript) -> tuple[MessageView, int]:
+    """The message at the top of the view and how far its top is from the view's."""
+    top = transcript.verticalScrollBar().value()
+    view = next(v for v in transcript.views if v.geometry().bottom() >= top)
+    return view, view.y() - top
+
+
+def test_a_message_above_the_reader_growing_later_keeps_the_reader_in_place(qtbot):
+    transcript = shown(qtbot, Transcript())
+    long_answer = "".join(f"Paragraph {i}: the parcel is on its way.\n\n" for i in range(4000))
+    above = transcript.add_message("assistant", long_answer)
+    above.render_now()
+    for index in range(30):
+        transcript.add_message("user", f"short {index}")
+    bar = transcript.verticalScrollBar()
+    qtbot.waitUntil(lambda: transcript.views[-1].isVisible() and bar.maximum() > 1000)
+    bar.setValue(bar.maximum() - 300)  # the reader has scrolled up, below the long answer
+    reading, offset = reader_at_top(transcript)
+    assert reading.text.startswith("short")
+    height = above.height()
+    above.show_all()  # the rest is written over several turns, each relaid out on its own
+    qtbot.waitUntil(lambda: not above.body.writing and above.height() > height + 20_000)
+    qtbot.waitUntil(lambda: reading.y() - bar.value() == offset)
+    assert reader_at_top(transcript) == (reading, offset)
+
+
+def test_the_place_kept_is_where_the_reader_scrolled_last(qtbot):
+    transcript = shown(qtbot, Transcript())
+    for index in range(30):
+        transcript.add_message("user", f"short {index}")
+    bar = transcript.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 200)
+    bar.setValue(bar.maximum() // 2)
+    transcript.prepend_messages([("assistant", TABLE)])
+    bar.setValue(bar.value() - 150)  # the reader moves on before the earlier message renders
+    reading, offset = reader_at_top(transcript)
+    qtbot.waitUntil(lambda: transcript.render_queue.pending == 0)
+    assert transcript.views[0].height() > 1000
+    assert reader_at_top(transcript) == (reading, offset)
+
+
+def test_a_reader_at_the_bottom_stays_there_when_earlier_messages_load(qtbot):
+    transcript = shown(qtbot, Transcript())
+    for index in range(30):
+        transcript.add_message("user", f"short {index}")
+    bar = transcript.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 200 and bar.value() == bar.maximum())
+    transcript.prepend_messages([("assistant", TABLE) for _ in range(2)])
+    qtbot.waitUntil(lambda: transcript.render_queue.pending == 0)
+    transcript.add_message("assistant", "a new answer")
+    qtbot.waitUntil(lambda: transcript.views[-1].isVisible())
+    qtbot.waitUntil(lambda: bar.value() == bar.maximum() > 5000)
 
 
 # -- copy -----------------------------------------------------------------------------------
