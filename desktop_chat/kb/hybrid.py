@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-# Chosen on the development set only: the sample shop's questions (sample_kb/questions.json,
-# asked with both languages indexed, with one language only and with each topic in one
-# language only, plus 51 off-topic questions) and Harbour Cycles (kb_heldout, last round's
-# held-out set, spent). The held-out set (kb_heldout2) is only measured by the bench.
+# Chosen on the development set only (kb_bench.development): the sample shop, Harbour Cycles
+# and Greenhill Veterinary Clinic, each once a held-out set and spent, with their off-topic
+# questions and near-misses (on the business's subject, not answered by its documents). The
+# held-out set (kb_heldout3) is only measured by the bench.
 #
 # Dense score = cosine to the passage + HEADING_WEIGHT x how much closer the question is to the
 # passage's own heading: a question often restates a section's title ("can I return it" ->
@@ -18,11 +18,18 @@ import numpy as np
 # passage, never sink one whose text matches better (dev recall@3 before the gate: cross
 # 0.875 -> 0.90, en 0.919 -> 0.937, zh 0.954 -> 0.985).
 HEADING_WEIGHT = 0.35
-# Score = dense + LEXICAL_WEIGHT * bm25 / best bm25 (a calibrated blend: reciprocal-rank
-# fusion scored lower). BM25 cannot match across languages; 0.2 let one more cross-language
-# answer through on dev but also let an other-language passage on a near topic beat the
-# same-language one whose words match ("when does my delivry arrive"), so it stays 0.3.
+# Score = dense + LEXICAL_WEIGHT * bm25 / max(best bm25, LEXICAL_FULL) (a calibrated blend:
+# reciprocal-rank fusion scored lower). BM25 cannot match across languages; 0.2 let more
+# cross-language answers through on dev but also let an other-language passage on a near topic
+# beat the same-language one whose words match ("when does my delivry arrive"), so it stays 0.3.
 LEXICAL_WEIGHT = 0.3
+# What cost cross-language answers was a weak match scaled up to a full one: divided by the best
+# BM25 alone, one common word shared with a same-language passage ("any vet who speaks
+# mandarin": 1.8) counted as much as a strong match (a typical answer's is ~8-20) and buried the
+# other-language answer. A best score under LEXICAL_FULL now counts in proportion. Dev recall@3
+# cross-language 0.906 -> 0.921 (Greenhill 0.75 -> 0.83, Harbour 0.91 -> 0.94, sample 0.923
+# -> 0.928), English and Chinese unchanged on every business; 4-6 score the same.
+LEXICAL_FULL = 5.0
 DENSE_CANDIDATES = 30
 # USE scores a passage in the question's own language higher than an equally good one in the
 # other language, so a Chinese question ranked unrelated Chinese passages above the English
@@ -34,11 +41,22 @@ CROSS_LANGUAGE_BONUS = 0.15
 # chance but far from the whole subject is off-topic; one about the subject but worded unlike
 # any passage is not. From ACCEPT a question is on-topic on its own; from WITH_LEXICAL only
 # when BM25 also found its words; below, nothing is returned. (The best cosine alone gave
-# 0.81 of the off-topic questions rejected for these recalls; with the centroid 0.93.)
+# 0.81 of the far-off questions rejected for these recalls; with the centroid 0.93.)
+# Near-misses get through: USE scores them like answered questions. Tried on dev, leave-one-
+# KB-out, none better at the same recall: the score without the cross-language bonus, the
+# best score's z-score or margin over the median / 3rd / 5th passage, best minus centroid
+# (specificity), BM25 strength and content-word coverage of the question, the best single
+# sentence's cosine. Each kept recall only by letting ~0.8-0.9 of the near-misses through.
 ACCEPT = 0.41
 WITH_LEXICAL = 0.31
 # A passage with no matching words and a dense score this far below the best is not offered.
 BELOW_BEST = 0.15
+# A passage and its translation score at least this cosine to each other (the sample shop's 39
+# translated sections: 0.60-0.82; any other pair in the other language at most 0.59). When a
+# passage in the other language is ranked above its twin in the question's language, the twin
+# takes its place (and its score): same facts, and a quote the customer can read. Dev
+# questions answered in both languages got the other language first 11 times in 209; now 6.
+TWIN = 0.6
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
@@ -102,7 +120,7 @@ def fuse(
     best = dense[0][1] if dense else 0.0
     if not dense or not is_on_topic(best, topic, bool(lexical)):
         return []
-    top_lexical = max((score for _, score in lexical), default=0.0) or 1.0
+    top_lexical = max(max((score for _, score in lexical), default=0.0), LEXICAL_FULL)
     words = {pid: score / top_lexical for pid, score in lexical}
     floor = best - BELOW_BEST
     ranked = []
@@ -114,3 +132,30 @@ def fuse(
         ranked.append(Ranked(pid, round(score, 6), cosine))
     ranked.sort(key=lambda r: (-r.score, -r.cosine, r.passage_id))
     return ranked
+
+
+def prefer_own_language(
+    ranked: list[Ranked],
+    ids: np.ndarray,
+    matrix: np.ndarray,
+    chinese: np.ndarray,
+    query_is_chinese: bool,
+    k: int,
+) -> list[Ranked]:
+    """The ranking with each other-language passage in the top ``k`` preceded by its twin
+    in the question's language, when one is ranked lower (see TWIN)."""
+    order = list(ranked)
+    rows = np.searchsorted(ids, [r.passage_id for r in order]).tolist()
+    i = 0
+    while i < min(k, len(order)):
+        a = rows[i]
+        if chinese[a] != query_is_chinese:
+            for j in range(i + 1, len(order)):
+                b = rows[j]
+                if chinese[b] == query_is_chinese and float(matrix[a] @ matrix[b]) >= TWIN:
+                    twin = order.pop(j)
+                    order.insert(i, replace(twin, score=order[i].score))
+                    rows.insert(i, rows.pop(j))
+                    break
+        i += 1
+    return order

@@ -333,6 +333,9 @@ class KnowledgeBase:
                 cosines[pid] = float(sims[at])
         topic = float(matrix.centroid @ query_vector.astype(np.float32))
         ranked = hybrid.fuse(lexical, dense, cosines, topic)
+        ranked = hybrid.prefer_own_language(
+            ranked, ids, matrix.vectors, matrix.chinese, hybrid.is_chinese(question), k
+        )
         return self._passages([(r.passage_id, r.score) for r in ranked[:k]])
 
     def lexical_search(self, question: str) -> list[tuple[int, float]]:

@@ -68,6 +68,30 @@ def test_an_english_question_finds_a_chinese_only_answer(bikes: KnowledgeBase) -
     assert "zh/shop.md#营业时间" in _top3(bikes, "what are your opening hours")
 
 
+@pytest.fixture(scope="module")
+def vets(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeBase]:
+    base = kb_bench.greenhill_dir()  # development data since it was measured as held-out
+    with KnowledgeBase(tmp_path_factory.mktemp("vets") / "kb.sqlite3") as kb:
+        kb.add_paths([base / "en", base / "zh"])
+        yield kb
+
+
+def test_a_weak_word_match_does_not_bury_the_other_languages_answer(vets: KnowledgeBase) -> None:
+    # "vet" is the only word shared with English passages (BM25 1.8): it no longer counts as
+    # much as a strong match, so the Chinese-only answer stays in the top 3.
+    assert "zh/faq.csv#有会说中文的医生吗？" in _top3(vets, "any vet who speaks mandarin")
+
+
+def test_the_answer_in_the_questions_language_comes_before_its_translation(
+    shop: KnowledgeBase, vets: KnowledgeBase
+) -> None:
+    assert _top3(shop, "I need a receipt with tax for my company")[0] == (
+        "en/payment.md#Invoices and VAT"
+    )
+    assert _top3(shop, "能用PayPal吗")[0] == "zh/payment.md#支持的支付方式"
+    assert _top3(vets, "你们早上几点开门")[0] == "zh/clinic.md#营业时间"
+
+
 def test_the_second_business_in_its_own_words(bikes: KnowledgeBase) -> None:
     assert "en/workshop.md#Flat tyres" in _top3(bikes, "puncture repair price")
     assert "zh/groups.md#雨天安排" in _top3(bikes, "下大雨导览会取消吗")
@@ -225,3 +249,29 @@ def test_the_gate_weighs_the_knowledge_bases_subject() -> None:
     assert hybrid.is_on_topic(best, topic=0.15, lexical=False)  # ...a question about it
     assert hybrid.is_on_topic(hybrid.WITH_LEXICAL, topic=0.0, lexical=True)
     assert not hybrid.is_on_topic(hybrid.WITH_LEXICAL - 0.01, topic=0.0, lexical=True)
+
+
+def test_a_weak_word_match_counts_in_proportion() -> None:
+    from desktop_chat.kb import hybrid
+
+    dense = [(2, 0.6), (1, 0.45)]
+    weak = hybrid.fuse([(1, 1.8)], dense, dict(dense), topic=0.3)
+    assert [r.passage_id for r in weak] == [2, 1]  # 0.45 + 0.3 x 1.8 / 5 < 0.6
+    strong = hybrid.fuse([(1, 12.0)], dense, dict(dense), topic=0.3)
+    assert [r.passage_id for r in strong] == [1, 2]
+
+
+def test_a_twin_in_the_questions_language_takes_its_translations_place() -> None:
+    from desktop_chat.kb import hybrid
+
+    ids = np.array([1, 2, 3, 4])
+    matrix = np.array([[1.0, 0.0], [0.0, 1.0], [0.8, 0.6], [0.3, 0.954]], dtype=np.float32)
+    chinese = np.array([True, False, False, False])
+    ranked = [hybrid.Ranked(1, 0.9, 0.9), hybrid.Ranked(2, 0.8, 0.8), hybrid.Ranked(3, 0.7, 0.7)]
+    moved = hybrid.prefer_own_language(ranked, ids, matrix, chinese, False, k=3)
+    assert [(r.passage_id, r.score) for r in moved] == [(3, 0.9), (1, 0.9), (2, 0.8)]
+    # Not a translation (cosine 0.3 to passage 1): the ranking stays.
+    unrelated = [hybrid.Ranked(1, 0.9, 0.9), hybrid.Ranked(4, 0.8, 0.8)]
+    assert hybrid.prefer_own_language(unrelated, ids, matrix, chinese, False, k=3) == unrelated
+    # A Chinese question keeps the Chinese passage first.
+    assert hybrid.prefer_own_language(ranked, ids, matrix, chinese, True, k=3) == ranked
