@@ -85,6 +85,27 @@
         </message>
     </context>
     <context>
+        <name>ApiStatus</name>
+        <message numerus="yes">
+            <source>Serving %n API request(s); your own questions wait their turn.</source>
+            <translation>
+                <numerusform>正在处理 %n 个 API 请求；您的提问会排队等候。</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Waiting for the server's requests…</source>
+            <translation>正在等待服务器的请求完成…</translation>
+        </message>
+        <message>
+            <source>The API server is not running: {error}</source>
+            <translation>API 服务器未运行：{error}</translation>
+        </message>
+        <message>
+            <source>The API is reachable from other machines (it listens on {address}); requests need the API key.</source>
+            <translation>其他计算机可以访问 API（监听 {address}）；请求需要 API 密钥。</translation>
+        </message>
+    </context>
+    <context>
         <name>AttachmentBar</name>
         <message>
             <source>Attach</source>
@@ -157,6 +178,29 @@
         </message>
     </context>
     <context>
+        <name>ChatNotices</name>
+        <message>
+            <source>Open Models</source>
+            <translation>打开模型</translation>
+        </message>
+        <message>
+            <source>No model yet. Open Models to pick a GGUF file or download one.</source>
+            <translation>还没有模型。打开“模型”选择一个 GGUF 文件或下载一个。</translation>
+        </message>
+        <message>
+            <source>No model is loaded yet. Wait for it to load, or pick one in Models.</source>
+            <translation>尚未加载模型。请等待加载完成，或在“模型”中选择一个。</translation>
+        </message>
+        <message>
+            <source>Searching the knowledge base “{name}”…</source>
+            <translation>正在搜索知识库“{name}”…</translation>
+        </message>
+        <message>
+            <source>Drop oldest turns</source>
+            <translation>丢弃最早的对话轮次</translation>
+        </message>
+    </context>
+    <context>
         <name>ChatPane</name>
         <message>
             <source>Send</source>
@@ -175,68 +219,8 @@
             <translation>未加载模型</translation>
         </message>
         <message>
-            <source>Open Models</source>
-            <translation>打开模型</translation>
-        </message>
-        <message>
-            <source>No model yet. Open Models to pick a GGUF file or download one.</source>
-            <translation>还没有模型。打开“模型”选择一个 GGUF 文件或下载一个。</translation>
-        </message>
-        <message>
-            <source> · GPU {n} layers</source>
-            <translation> · GPU {n} 层</translation>
-        </message>
-        <message>
-            <source> · first token {ttft:.2f} s · {tps:.1f} tokens/s</source>
-            <translation> · 首个词元 {ttft:.2f} 秒 · {tps:.1f} 词元/秒</translation>
-        </message>
-        <message>
-            <source>Desktop Chat</source>
-            <translation>桌面聊天</translation>
-        </message>
-        <message>
-            <source>New chat</source>
-            <translation>新对话</translation>
-        </message>
-        <message>
-            <source>&lt;p&gt;{model} runs on the engine “{name}”: what you type is sent there.&lt;/p&gt;</source>
-            <translation>&lt;p&gt;{model} 运行在引擎“{name}”上：你输入的内容会发送到那里。&lt;/p&gt;</translation>
-        </message>
-        <message>
-            <source>&lt;p&gt;{model} runs on this computer. Nothing you type leaves it.&lt;/p&gt;</source>
-            <translation>&lt;p&gt;{model} 在这台电脑上运行。你输入的任何内容都不会离开本机。&lt;/p&gt;</translation>
-        </message>
-        <message>
-            <source>No model is loaded yet. Wait for it to load, or pick one in Models.</source>
-            <translation>尚未加载模型。请等待加载完成，或在“模型”中选择一个。</translation>
-        </message>
-        <message>
-            <source>Searching the knowledge base “{name}”…</source>
-            <translation>正在搜索知识库“{name}”…</translation>
-        </message>
-        <message>
-            <source>Remote · {name}</source>
-            <translation>远程 · {name}</translation>
-        </message>
-        <message>
-            <source>{model} on the engine “{name}”: what you send here goes there.</source>
-            <translation>引擎“{name}”上的 {model}：你在这里发送的内容会发往那里。</translation>
-        </message>
-        <message>
-            <source>{model} · remote engine {name}</source>
-            <translation>{model} · 远程引擎 {name}</translation>
-        </message>
-        <message>
-            <source>Drop oldest turns</source>
-            <translation>丢弃最早的对话轮次</translation>
-        </message>
-        <message>
             <source>Stop</source>
             <translation>停止</translation>
-        </message>
-        <message>
-            <source>What can I help with?</source>
-            <translation>有什么可以帮你的？</translation>
         </message>
     </context>
     <context>
@@ -254,8 +238,8 @@
             <translation>在示例对话上预览：</translation>
         </message>
         <message>
-            <source>Automatic (from the model file)</source>
-            <translation>自动（取自模型文件）</translation>
+            <source>Auto</source>
+            <translation>自动</translation>
         </message>
         <message>
             <source>Custom Jinja template</source>
@@ -319,135 +303,7 @@
         </message>
     </context>
     <context>
-        <name>ConversationSidebar</name>
-        <message>
-            <source>New chat</source>
-            <translation>新对话</translation>
-        </message>
-        <message>
-            <source>Start a new conversation (Ctrl+N)</source>
-            <translation>开始新对话 (Ctrl+N)</translation>
-        </message>
-        <message>
-            <source>Search chats…</source>
-            <translation>搜索对话…</translation>
-        </message>
-        <message>
-            <source>Search all conversations (Ctrl+K)</source>
-            <translation>搜索全部对话 (Ctrl+K)</translation>
-        </message>
-        <message>
-            <source>No conversations yet.
-Start one with New chat (Ctrl+N).</source>
-            <translation>还没有对话。
-点击“新对话”(Ctrl+N) 开始一个。</translation>
-        </message>
-        <message>
-            <source>Conversation deleted</source>
-            <translation>对话已删除</translation>
-        </message>
-        <message>
-            <source>Undo</source>
-            <translation>撤销</translation>
-        </message>
-        <message>
-            <source>Pinned</source>
-            <translation>已置顶</translation>
-        </message>
-        <message>
-            <source>Today</source>
-            <translation>今天</translation>
-        </message>
-        <message>
-            <source>Yesterday</source>
-            <translation>昨天</translation>
-        </message>
-        <message>
-            <source>Previous 7 days</source>
-            <translation>过去 7 天</translation>
-        </message>
-        <message>
-            <source>Older</source>
-            <translation>更早</translation>
-        </message>
-        <message>
-            <source>“{title}” deleted</source>
-            <translation>已删除“{title}”</translation>
-        </message>
-        <message>
-            <source>Rename</source>
-            <translation>重命名</translation>
-        </message>
-        <message>
-            <source>Unpin</source>
-            <translation>取消置顶</translation>
-        </message>
-        <message>
-            <source>Pin</source>
-            <translation>置顶</translation>
-        </message>
-        <message>
-            <source>Delete</source>
-            <translation>删除</translation>
-        </message>
-    </context>
-    <context>
-        <name>CrashDialog</name>
-        <message>
-            <source>Something went wrong</source>
-            <translation>出了点问题</translation>
-        </message>
-        <message>
-            <source>Desktop Chat ran into an unexpected error. Your conversations are saved, including the answer being written. You can go on working.</source>
-            <translation>桌面聊天遇到了意外错误。你的对话已保存，包括正在生成的回答。你可以继续使用。</translation>
-        </message>
-        <message>
-            <source>If it happens again, please report it with the details below. The log is in {path}.</source>
-            <translation>如果再次发生，请附上下面的详细信息报告问题。日志位于 {path}。</translation>
-        </message>
-        <message>
-            <source>Copy details</source>
-            <translation>复制详细信息</translation>
-        </message>
-        <message>
-            <source>Continue</source>
-            <translation>继续</translation>
-        </message>
-    </context>
-    <context>
-        <name>DesktopChat</name>
-        <message>
-            <source>Desktop Chat</source>
-            <translation>桌面聊天</translation>
-        </message>
-        <message>
-            <source>Desktop Chat cannot start: {reason}{where}. Make that folder writable, or set DESKTOP_CHAT_HOME to a folder you can write, and start it again.</source>
-            <translation>桌面聊天无法启动：{reason}{where}。请让该文件夹可写，或将 DESKTOP_CHAT_HOME 设为一个可写的文件夹，然后重新启动。</translation>
-        </message>
-        <message>
-            <source>Profiles…</source>
-            <translation>助手配置…</translation>
-        </message>
-        <message>
-            <source>Try the customer-service demo</source>
-            <translation>试用客服演示</translation>
-        </message>
-        <message>
-            <source>{error} Chats in this session will not be kept until the app is restarted.</source>
-            <translation>{error} 在重新启动应用之前，本次会话中的聊天不会被保存。</translation>
-        </message>
-        <message>
-            <source>The demo could not be set up: {error}</source>
-            <translation>无法准备演示：{error}</translation>
-        </message>
-        <message>
-            <source>Leave kiosk view</source>
-            <translation>离开自助模式</translation>
-        </message>
-        <message>
-            <source>PIN:</source>
-            <translation>PIN：</translation>
-        </message>
+        <name>ConversationFiles</name>
         <message>
             <source>Open a conversation to export it.</source>
             <translation>请先打开一个对话再导出。</translation>
@@ -480,6 +336,119 @@ Start one with New chat (Ctrl+N).</source>
             <source>Imported {n} conversation(s).</source>
             <translation>已导入 {n} 个对话。</translation>
         </message>
+    </context>
+    <context>
+        <name>ConversationList</name>
+        <message>
+            <source>Pinned</source>
+            <translation>已置顶</translation>
+        </message>
+        <message>
+            <source>Today</source>
+            <translation>今天</translation>
+        </message>
+        <message>
+            <source>Yesterday</source>
+            <translation>昨天</translation>
+        </message>
+        <message>
+            <source>Previous 7 days</source>
+            <translation>过去 7 天</translation>
+        </message>
+        <message>
+            <source>Older</source>
+            <translation>更早</translation>
+        </message>
+        <message>
+            <source>New chat</source>
+            <translation>新对话</translation>
+        </message>
+    </context>
+    <context>
+        <name>ConversationSidebar</name>
+        <message>
+            <source>New chat</source>
+            <translation>新对话</translation>
+        </message>
+        <message>
+            <source>Start a new conversation (Ctrl+N)</source>
+            <translation>开始新对话 (Ctrl+N)</translation>
+        </message>
+        <message>
+            <source>Search chats…</source>
+            <translation>搜索对话…</translation>
+        </message>
+        <message>
+            <source>Search all conversations (Ctrl+K)</source>
+            <translation>搜索全部对话 (Ctrl+K)</translation>
+        </message>
+        <message>
+            <source>No conversations yet.
+Start one with New chat (Ctrl+N).</source>
+            <translation>还没有对话。
+点击“新对话”(Ctrl+N) 开始一个。</translation>
+        </message>
+    </context>
+    <context>
+        <name>CrashDialog</name>
+        <message>
+            <source>Something went wrong</source>
+            <translation>出了点问题</translation>
+        </message>
+        <message>
+            <source>Desktop Chat ran into an unexpected error. Your conversations are saved, including the answer being written. You can go on working.</source>
+            <translation>桌面聊天遇到了意外错误。你的对话已保存，包括正在生成的回答。你可以继续使用。</translation>
+        </message>
+        <message>
+            <source>If it happens again, please report it with the details below. The log is in {path}.</source>
+            <translation>如果再次发生，请附上下面的详细信息报告问题。日志位于 {path}。</translation>
+        </message>
+        <message>
+            <source>Copy details</source>
+            <translation>复制详细信息</translation>
+        </message>
+        <message>
+            <source>Continue</source>
+            <translation>继续</translation>
+        </message>
+    </context>
+    <context>
+        <name>DemoPreparer</name>
+        <message>
+            <source>Preparing the demo's knowledge base…</source>
+            <translation>正在准备演示的知识库…</translation>
+        </message>
+        <message>
+            <source>The demo could not be set up: {error}</source>
+            <translation>无法准备演示：{error}</translation>
+        </message>
+    </context>
+    <context>
+        <name>DesktopChat</name>
+        <message>
+            <source>Desktop Chat</source>
+            <translation>桌面聊天</translation>
+        </message>
+        <message>
+            <source>Desktop Chat cannot start: {reason}{where}. Make that folder writable, or set DESKTOP_CHAT_HOME to a folder you can write, and start it again.</source>
+            <translation>桌面聊天无法启动：{reason}{where}。请让该文件夹可写，或将 DESKTOP_CHAT_HOME 设为一个可写的文件夹，然后重新启动。</translation>
+        </message>
+        <message>
+            <source>Try the customer-service demo</source>
+            <translation>试用客服演示</translation>
+        </message>
+        <message>
+            <source>{error} Chats in this session will not be kept until the app is restarted.</source>
+            <translation>{error} 在重新启动应用之前，本次会话中的聊天不会被保存。</translation>
+        </message>
+        <message>
+            <source>Leave kiosk view</source>
+            <translation>离开自助模式</translation>
+        </message>
+        <message>
+            <source>PIN:</source>
+            <translation>PIN：</translation>
+        </message>
         <message>
             <source>Settings could not be saved ({error}). Check free disk space.</source>
             <translation>无法保存设置（{error}）。请检查磁盘剩余空间。</translation>
@@ -491,24 +460,6 @@ Start one with New chat (Ctrl+N).</source>
         <message>
             <source>All your data was deleted.</source>
             <translation>你的所有数据已删除。</translation>
-        </message>
-        <message numerus="yes">
-            <source>Serving %n API request(s); your own questions wait their turn.</source>
-            <translation>
-                <numerusform>正在处理 %n 个 API 请求；您的提问会排队等候。</numerusform>
-            </translation>
-        </message>
-        <message>
-            <source>Waiting for the server's requests…</source>
-            <translation>正在等待服务器的请求完成…</translation>
-        </message>
-        <message>
-            <source>The API server is not running: {error}</source>
-            <translation>API 服务器未运行：{error}</translation>
-        </message>
-        <message>
-            <source>The API is reachable from other machines (it listens on {address}); requests need the API key.</source>
-            <translation>其他计算机可以访问 API（监听 {address}）；请求需要 API 密钥。</translation>
         </message>
     </context>
     <context>
@@ -765,10 +716,6 @@ Start one with New chat (Ctrl+N).</source>
         <message>
             <source>Add endpoint</source>
             <translation>添加端点</translation>
-        </message>
-        <message>
-            <source>Remove</source>
-            <translation>移除</translation>
         </message>
         <message>
             <source>e.g. lab server</source>
@@ -1054,6 +1001,49 @@ Start one with New chat (Ctrl+N).</source>
         </message>
     </context>
     <context>
+        <name>KbSearchPanel</name>
+        <message>
+            <source>Try it: search</source>
+            <translation>试一试：搜索</translation>
+        </message>
+        <message>
+            <source>Ask a question, e.g. how long do refunds take</source>
+            <translation>输入一个问题，例如：退款需要多久</translation>
+        </message>
+        <message>
+            <source>Search</source>
+            <translation>搜索</translation>
+        </message>
+        <message>
+            <source>Choose a knowledge base and type a question.</source>
+            <translation>请选择一个知识库并输入问题。</translation>
+        </message>
+        <message>
+            <source>Type a question to search “{name}”.</source>
+            <translation>输入问题以搜索“{name}”。</translation>
+        </message>
+        <message>
+            <source>The search failed: {error}</source>
+            <translation>搜索失败：{error}</translation>
+        </message>
+        <message>
+            <source>“{name}” is empty, so there is nothing to search. Add files first.</source>
+            <translation>“{name}”是空的，没有可搜索的内容。请先添加文件。</translation>
+        </message>
+        <message>
+            <source>No passage answers that question, so an assistant using “{name}” would say it does not have that information.</source>
+            <translation>没有段落能回答这个问题，因此使用“{name}”的助手会说明它没有这方面的信息。</translation>
+        </message>
+        <message>
+            <source>score</source>
+            <translation>得分</translation>
+        </message>
+        <message>
+            <source>page {n}</source>
+            <translation>第 {n} 页</translation>
+        </message>
+    </context>
+    <context>
         <name>KnowledgePane</name>
         <message>
             <source>Knowledge bases</source>
@@ -1082,18 +1072,6 @@ Start one with New chat (Ctrl+N).</source>
         <message>
             <source>Cancel</source>
             <translation>取消</translation>
-        </message>
-        <message>
-            <source>Try it: search</source>
-            <translation>试一试：搜索</translation>
-        </message>
-        <message>
-            <source>Ask a question, e.g. how long do refunds take</source>
-            <translation>输入一个问题，例如：退款需要多久</translation>
-        </message>
-        <message>
-            <source>Search</source>
-            <translation>搜索</translation>
         </message>
         <message>
             <source>Choose a folder of documents</source>
@@ -1170,34 +1148,6 @@ Start one with New chat (Ctrl+N).</source>
         <message>
             <source>Creating “{name}” was cancelled.</source>
             <translation>已取消创建“{name}”。</translation>
-        </message>
-        <message>
-            <source>Choose a knowledge base and type a question.</source>
-            <translation>请选择一个知识库并输入问题。</translation>
-        </message>
-        <message>
-            <source>Type a question to search “{name}”.</source>
-            <translation>输入问题以搜索“{name}”。</translation>
-        </message>
-        <message>
-            <source>The search failed: {error}</source>
-            <translation>搜索失败：{error}</translation>
-        </message>
-        <message>
-            <source>“{name}” is empty, so there is nothing to search. Add files first.</source>
-            <translation>“{name}”是空的，没有可搜索的内容。请先添加文件。</translation>
-        </message>
-        <message>
-            <source>No passage answers that question, so an assistant using “{name}” would say it does not have that information.</source>
-            <translation>没有段落能回答这个问题，因此使用“{name}”的助手会说明它没有这方面的信息。</translation>
-        </message>
-        <message>
-            <source>score</source>
-            <translation>得分</translation>
-        </message>
-        <message>
-            <source>page {n}</source>
-            <translation>第 {n} 页</translation>
         </message>
         <message>
             <source>Name</source>
@@ -1684,6 +1634,29 @@ Open it only if you trust where it points.</source>
         </message>
     </context>
     <context>
+        <name>ModelStatus</name>
+        <message>
+            <source> · GPU {n} layers</source>
+            <translation> · GPU {n} 层</translation>
+        </message>
+        <message>
+            <source> · first token {ttft:.2f} s · {tps:.1f} tokens/s</source>
+            <translation> · 首个词元 {ttft:.2f} 秒 · {tps:.1f} 词元/秒</translation>
+        </message>
+        <message>
+            <source>{model} · remote engine {name}</source>
+            <translation>{model} · 远程引擎 {name}</translation>
+        </message>
+        <message>
+            <source>Remote · {name}</source>
+            <translation>远程 · {name}</translation>
+        </message>
+        <message>
+            <source>{model} on the engine “{name}”: what you send here goes there.</source>
+            <translation>引擎“{name}”上的 {model}：你在这里发送的内容会发往那里。</translation>
+        </message>
+    </context>
+    <context>
         <name>ModelsPane</name>
         <message>
             <source>Models</source>
@@ -1812,23 +1785,14 @@ Open it only if you trust where it points.</source>
         </message>
     </context>
     <context>
-        <name>ProfilesDialog</name>
+        <name>ProfileControl</name>
         <message>
-            <source>Assistant profiles</source>
-            <translation>助手配置</translation>
+            <source>Profiles…</source>
+            <translation>助手配置…</translation>
         </message>
-        <message>
-            <source>New</source>
-            <translation>新建</translation>
-        </message>
-        <message>
-            <source>Duplicate</source>
-            <translation>复制</translation>
-        </message>
-        <message>
-            <source>Delete</source>
-            <translation>删除</translation>
-        </message>
+    </context>
+    <context>
+        <name>ProfileForm</name>
         <message>
             <source>Built-in profiles are read-only. Duplicate one to make your own copy.</source>
             <translation>内置配置为只读。复制一份即可创建你自己的版本。</translation>
@@ -1890,6 +1854,37 @@ Open it only if you trust where it points.</source>
             <translation>标志</translation>
         </message>
         <message>
+            <source>None</source>
+            <translation>无</translation>
+        </message>
+        <message>
+            <source>{name} (not created yet)</source>
+            <translation>{name}（尚未创建）</translation>
+        </message>
+        <message>
+            <source>No logo</source>
+            <translation>无标志</translation>
+        </message>
+    </context>
+    <context>
+        <name>ProfilesDialog</name>
+        <message>
+            <source>Assistant profiles</source>
+            <translation>助手配置</translation>
+        </message>
+        <message>
+            <source>New</source>
+            <translation>新建</translation>
+        </message>
+        <message>
+            <source>Duplicate</source>
+            <translation>复制</translation>
+        </message>
+        <message>
+            <source>Delete</source>
+            <translation>删除</translation>
+        </message>
+        <message>
             <source>Close</source>
             <translation>关闭</translation>
         </message>
@@ -1918,18 +1913,6 @@ Open it only if you trust where it points.</source>
             <translation>要放弃对“{name}”所做的未保存更改吗？</translation>
         </message>
         <message>
-            <source>None</source>
-            <translation>无</translation>
-        </message>
-        <message>
-            <source>{name} (not created yet)</source>
-            <translation>{name}（尚未创建）</translation>
-        </message>
-        <message>
-            <source>No logo</source>
-            <translation>无标志</translation>
-        </message>
-        <message>
             <source>New assistant</source>
             <translation>新助手</translation>
         </message>
@@ -1944,6 +1927,13 @@ Open it only if you trust where it points.</source>
         <message>
             <source>Delete profile</source>
             <translation>删除配置</translation>
+        </message>
+    </context>
+    <context>
+        <name>RecordList</name>
+        <message>
+            <source>Remove</source>
+            <translation>移除</translation>
         </message>
     </context>
     <context>
@@ -2214,10 +2204,6 @@ Type {word} to confirm.</source>
         <message>
             <source>layers</source>
             <translation>层</translation>
-        </message>
-        <message>
-            <source>Auto (as many as fit in free VRAM)</source>
-            <translation>自动（空闲显存能容纳多少就放多少）</translation>
         </message>
         <message>
             <source>CPU threads</source>
@@ -2910,10 +2896,6 @@ Type {word} to confirm.</source>
             <translation>导入 mcp.json…</translation>
         </message>
         <message>
-            <source>Remove</source>
-            <translation>移除</translation>
-        </message>
-        <message>
             <source> s</source>
             <translation> 秒</translation>
         </message>
@@ -2995,6 +2977,44 @@ Type {word} to confirm.</source>
         <message>
             <source>Waiting for the first token… {seconds} s</source>
             <translation>正在等待第一个词元… {seconds} 秒</translation>
+        </message>
+    </context>
+    <context>
+        <name>UndoStrip</name>
+        <message>
+            <source>Conversation deleted</source>
+            <translation>对话已删除</translation>
+        </message>
+        <message>
+            <source>Undo</source>
+            <translation>撤销</translation>
+        </message>
+        <message>
+            <source>“{title}” deleted</source>
+            <translation>已删除“{title}”</translation>
+        </message>
+    </context>
+    <context>
+        <name>Welcome</name>
+        <message>
+            <source>Desktop Chat</source>
+            <translation>桌面聊天</translation>
+        </message>
+        <message>
+            <source>New chat</source>
+            <translation>新对话</translation>
+        </message>
+        <message>
+            <source>&lt;p&gt;{model} runs on the engine “{name}”: what you type is sent there.&lt;/p&gt;</source>
+            <translation>&lt;p&gt;{model} 运行在引擎“{name}”上：你输入的内容会发送到那里。&lt;/p&gt;</translation>
+        </message>
+        <message>
+            <source>&lt;p&gt;{model} runs on this computer. Nothing you type leaves it.&lt;/p&gt;</source>
+            <translation>&lt;p&gt;{model} 在这台电脑上运行。你输入的任何内容都不会离开本机。&lt;/p&gt;</translation>
+        </message>
+        <message>
+            <source>What can I help with?</source>
+            <translation>有什么可以帮你的？</translation>
         </message>
     </context>
     <context>
@@ -3136,10 +3156,6 @@ Type {word} to confirm.</source>
         <message>
             <source>layers</source>
             <translation>层</translation>
-        </message>
-        <message>
-            <source>Auto (as many as fit in free VRAM)</source>
-            <translation>自动（空闲显存能容纳多少就放多少）</translation>
         </message>
         <message>
             <source>CPU threads</source>
