@@ -71,7 +71,9 @@ def _answer(client: Any, model: Path, mode: str, request: ChatRequest) -> tuple[
     return float(done[0].tokens_per_s), "".join(text)
 
 
-def run(model: Path, rounds: int = 3) -> list[Figure]:
+def run(model: Path, rounds: int = 3, label: str = "") -> list[Figure]:
+    """The speed-up on ``model``; ``label`` names a second model's row (the first keeps the
+    issue's figure name)."""
     from desktop_chat.app import ensure_qapp
     from desktop_chat.engine.client import EngineClient
 
@@ -94,7 +96,7 @@ def run(model: Path, rounds: int = 3) -> list[Figure]:
     detail = ", ".join(f"{name} {value:.2f}x" for name, value in medians.items())
     return [
         Figure(
-            "prompt-lookup speed-up on a copy-heavy answer",
+            "prompt-lookup speed-up on a copy-heavy answer" + (f" ({label})" if label else ""),
             min(both) if both else 0.0,
             "ratio",
             ">= 1.3",

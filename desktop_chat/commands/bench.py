@@ -70,6 +70,11 @@ def run(args: argparse.Namespace) -> int:
         from desktop_chat.bench import speculative_bench
 
         figures += speculative_bench.run(smol)
+        # The starter model cannot win (a verified batch of k costs ~k steps, and it keeps few
+        # drafts); a model that copies well is measured beside it, in the same run.
+        gemma = starter.gemma3_path(peer_cache)  # the user's cache: assembled once
+        if gemma is not None:
+            figures += speculative_bench.run(gemma, label="Gemma 3 270M")
     if "session" in only:
         from desktop_chat.bench import session_bench
 
