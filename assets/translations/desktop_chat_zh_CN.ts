@@ -2094,10 +2094,6 @@ Open it only if you trust where it points.</source>
             <translation>此模型</translation>
         </message>
         <message>
-            <source>Keyboard shortcuts</source>
-            <translation>键盘快捷键</translation>
-        </message>
-        <message>
             <source>Engines</source>
             <translation>引擎</translation>
         </message>
@@ -2152,6 +2148,10 @@ Type {word} to confirm.</source>
         <message>
             <source>Saved. The model is being reloaded with the new settings.</source>
             <translation>已保存。正在用新设置重新加载模型。</translation>
+        </message>
+        <message>
+            <source>Shortcuts</source>
+            <translation>快捷键</translation>
         </message>
         <message>
             <source>Saved. The new settings apply when a model is loaded.</source>

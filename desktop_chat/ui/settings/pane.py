@@ -115,7 +115,7 @@ class SettingsPane(QWidget):
             "generation": self.tr("Generation"),
             "model": self.tr("This model"),
             "appearance": self.tr("Appearance"),
-            "shortcuts": self.tr("Keyboard shortcuts"),
+            "shortcuts": self.tr("Shortcuts"),
             "language": self.tr("Language"),
             "engines": self.tr("Engines"),
             "tools": self.tr("Tools"),

@@ -470,3 +470,22 @@ def test_at_800x600_the_pages_fit_their_scroll_area_so_no_help_line_is_cut(
             clipped += [f"{name}: {problem}" for problem in clipped_texts(scroll.widget())]
     assert too_wide == []
     assert clipped == []
+
+
+@pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
+def test_at_800x600_every_page_title_in_the_list_shows_whole(qtbot, desktop_app):
+    window = desktop_app.window
+    window.show()
+    window.resize(800, 600)
+    window.show_settings()
+    nav = desktop_app.settings_pane.nav
+    qtbot.waitUntil(nav.isVisible)
+    QApplication.processEvents()
+    assert not nav.horizontalScrollBar().isVisible()
+    metrics = nav.fontMetrics()
+    for row in range(nav.count()):
+        item = nav.item(row)
+        # the item's text area is its rect less the style's margins (3 px a side here)
+        assert nav.visualItemRect(item).width() - 6 >= metrics.horizontalAdvance(item.text()), (
+            item.text()
+        )
