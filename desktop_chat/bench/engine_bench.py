@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import statistics
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QElapsedTimer, QTimer
 
 from desktop_chat import settings as settings_mod
-from desktop_chat.bench.qt_wait import wait_until
+from desktop_chat.bench.qt_wait import on_engine_thread, wait_until
 from desktop_chat.bench.report import Figure
 from desktop_chat.engine.backend import Backend, completion_kwargs
 from desktop_chat.engine.prompt import choose_format, plan_prompt
@@ -118,7 +119,9 @@ def run(model: Path, rounds: int = 5) -> list[Figure]:
     try:
         for _ in range(rounds):
             for name, temperature in TEMPERATURES.items():
-                rate, tokens = raw_tokens_per_s(model, threads, temperature)
+                rate, tokens = on_engine_thread(
+                    app.client, partial(raw_tokens_per_s, model, threads, temperature)
+                )
                 raw_rates[name].append(rate)
                 counts.add(tokens)
                 app.client.load(LoadParams(path=model, n_ctx=N_CTX, n_threads=threads))

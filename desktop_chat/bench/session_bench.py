@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import statistics
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from desktop_chat.bench.qt_wait import wait_until
+from desktop_chat.bench.qt_wait import on_engine_thread, wait_until
 from desktop_chat.bench.report import Figure
 from desktop_chat.engine.backend import Backend
 from desktop_chat.engine.prompt import choose_format, plan_prompt
@@ -113,7 +114,8 @@ def run(model: Path, rounds: int = 3) -> list[Figure]:
 
     ensure_qapp()
     client = EngineClient()
-    floor = _Floor(model)
+    # The floor's model lives and runs on the engine's thread too (see on_engine_thread).
+    floor = on_engine_thread(client, lambda: _Floor(model))
     ratios: list[float] = []
     apps: list[float] = []
     floors: list[float] = []
@@ -126,7 +128,9 @@ def run(model: Path, rounds: int = 3) -> list[Figure]:
         # and the figure is the median of the rounds' ratios.
         for round_ in range(rounds):
             firsts, history, answered = _session(client, f"session-{round_}")
-            seconds, new_tokens = floor.seconds(history[:-1], answered)
+            seconds, new_tokens = on_engine_thread(
+                client, partial(floor.seconds, history[:-1], answered)
+            )
             apps.append(firsts[-1])
             floors.append(seconds)
             if seconds > 0:
@@ -137,7 +141,7 @@ def run(model: Path, rounds: int = 3) -> list[Figure]:
         states = client._worker.state_cache_bytes
         kept = len(client._worker.chat_states.states)
     finally:
-        floor.close()
+        on_engine_thread(client, floor.close)
         client.shutdown()
     app_ms, floor_ms = statistics.median(apps) * 1000, statistics.median(floors) * 1000
     return [

@@ -295,6 +295,11 @@ class EngineClient(QObject):
         return self._thread.isRunning()
 
     # -- shutdown --------------------------------------------------------------------------
+    def engine_thread_object(self) -> QObject:
+        """A QObject living on the engine's thread, for benchmarks that must call llama.cpp
+        from that same thread (a call from another thread splits OpenMP's thread team)."""
+        return self._worker
+
     def shutdown(self) -> None:
         """Stop generation, free the model on its own thread, and join the thread."""
         if self._closed:
