@@ -11,19 +11,8 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 from PySide6.QtWidgets import QApplication, QBoxLayout
 
-from desktop_chat import app_kiosk, crash_guard, logs, qt_platform_check, tasks
+from desktop_chat import crash_guard, logs, qt_platform_check, tasks
 from desktop_chat import settings as settings_mod
-from desktop_chat.app_data import ConversationFiles, remove_all_data
-from desktop_chat.app_demo import DemoPreparer
-from desktop_chat.app_profiles import ProfileControl
-from desktop_chat.app_server import ApiStatus
-from desktop_chat.app_startup import (
-    DESKTOP_FILE_NAME,
-    StartupError,
-    ensure_qapp,
-    open_store_or_memory,
-    startup_sentence,
-)
 from desktop_chat.chat.profiles import Profile, ProfileStore
 from desktop_chat.engine import backend
 from desktop_chat.engine.client import EngineClient
@@ -31,6 +20,18 @@ from desktop_chat.engine.types import ModelInfo
 from desktop_chat.models import starter
 from desktop_chat.server.control import ServerControl
 from desktop_chat.store import StoreError
+from desktop_chat.ui.app_parts import kiosk
+from desktop_chat.ui.app_parts.data import ConversationFiles, remove_all_data
+from desktop_chat.ui.app_parts.demo import DemoPreparer
+from desktop_chat.ui.app_parts.profiles import ProfileControl
+from desktop_chat.ui.app_parts.server import ApiStatus
+from desktop_chat.ui.app_parts.startup import (
+    DESKTOP_FILE_NAME,
+    StartupError,
+    ensure_qapp,
+    open_store_or_memory,
+    startup_sentence,
+)
 from desktop_chat.ui.chat.pane import ChatPane
 from desktop_chat.ui.knowledge.indexer import KbIndexer
 from desktop_chat.ui.knowledge.pane import KnowledgePane
@@ -249,14 +250,14 @@ class DesktopChat(QObject):
 
     def ask_kiosk_pin(self) -> str | None:
         """The PIN typed to leave kiosk view, or None (cancelled); tests replace it."""
-        return app_kiosk.ask_pin(self.window)
+        return kiosk.ask_pin(self.window)
 
     def _kiosk_pin_given(self) -> bool:
-        return app_kiosk.pin_given(self.settings.appearance.kiosk_pin, self.ask_kiosk_pin)
+        return kiosk.pin_given(self.settings.appearance.kiosk_pin, self.ask_kiosk_pin)
 
     @Slot(bool)
     def _on_kiosk_toggled(self, on: bool) -> None:
-        app_kiosk.apply(self.qapp, self.chat, self.settings.appearance, on)
+        kiosk.apply(self.qapp, self.chat, self.settings.appearance, on)
 
     # -- export and import ----------------------------------------------------------------
     @Slot(str)

@@ -32,7 +32,7 @@ Message = tuple[str, str]  # (context, source)
 
 
 def source_files() -> list[Path]:
-    # app.py and the app_*.py modules it wires the window with
+    # app.py (the pieces it wires the window with are under ui/app_parts)
     return [*sorted((PACKAGE / "ui").rglob("*.py")), *sorted(PACKAGE.glob("app*.py"))]
 
 
