@@ -114,7 +114,7 @@ class RemoteToolChat(chat_tools._ToolChat):
         from desktop_chat.engine import remote_http, tool_prompt
         from desktop_chat.engine.remote_budget import fit_history
         from desktop_chat.engine.remote_errors import RemoteError
-        from desktop_chat.engine.types import ContextOverflowError, GenerationStats, StopReason
+        from desktop_chat.engine.types import ContextOverflowError
 
         began = time.monotonic()
         stream = self.stream
@@ -142,17 +142,4 @@ class RemoteToolChat(chat_tools._ToolChat):
         except (RemoteError, ContextOverflowError) as error:
             self._on_failed(0, str(error))
             return
-        stats = GenerationStats(
-            prompt_tokens=outcome.prompt_tokens or fitted.prompt_tokens,
-            completion_tokens=outcome.completion_tokens,
-            ttft_s=outcome.ttft_s,
-            total_s=time.monotonic() - began,
-        )
-        generating = outcome.total_s - outcome.ttft_s
-        if generating > 0 and outcome.completion_tokens > 1:
-            stats.tokens_per_s = (outcome.completion_tokens - 1) / generating
-        if outcome.stopped:
-            stats.stop_reason = StopReason.STOPPED
-        elif outcome.finish_reason == "length":
-            stats.stop_reason = StopReason.LENGTH
-        self._on_done(0, stats)
+        self._on_done(0, outcome.stats(fitted.prompt_tokens, began))

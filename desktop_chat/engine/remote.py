@@ -129,21 +129,9 @@ def run_turn(
     finally:
         if pending:  # the partial answer of a failed stream is kept too
             on_event("".join(pending))
-    stats = GenerationStats(
-        prompt_tokens=outcome.prompt_tokens or fitted.prompt_tokens,
-        completion_tokens=outcome.completion_tokens,
-        ttft_s=outcome.ttft_s,
-        total_s=time.monotonic() - began,
-        dropped_messages=fitted.first_kept,
-        notes=list(fitted.notes),
-    )
-    generating = outcome.total_s - outcome.ttft_s
-    if generating > 0 and outcome.completion_tokens > 1:
-        stats.tokens_per_s = (outcome.completion_tokens - 1) / generating
-    if outcome.stopped:
-        stats.stop_reason = StopReason.STOPPED
-    elif outcome.finish_reason == "length":
-        stats.stop_reason = StopReason.LENGTH
+    stats = outcome.stats(fitted.prompt_tokens, began)
+    stats.dropped_messages = fitted.first_kept
+    stats.notes = list(fitted.notes)
     return stats
 
 

@@ -24,7 +24,7 @@ from desktop_chat.engine import remote_tools
 from desktop_chat.engine.endpoints import Endpoint, Preset
 from desktop_chat.engine.remote_errors import RemoteError, status_error, transport_error
 from desktop_chat.engine.remote_models import RemoteModel, remember
-from desktop_chat.engine.types import ChatMessage, GenParams
+from desktop_chat.engine.types import ChatMessage, GenerationStats, GenParams, StopReason
 
 log = logging.getLogger(__name__)
 
@@ -237,6 +237,24 @@ class StreamOutcome:
     in_reasoning: bool = False  # the last text was delta.reasoning_content
     # delta.tool_calls by index: {"name", "arguments"}, the arguments streamed in fragments.
     tool_calls: dict[int, dict[str, str]] = field(default_factory=dict)
+
+    def stats(self, fitted_prompt_tokens: int, began: float) -> GenerationStats:
+        """The turn's figures as the local engine reports them: speed after the first token,
+        and why it stopped; prompt tokens from the server, or our own count without usage."""
+        stats = GenerationStats(
+            prompt_tokens=self.prompt_tokens or fitted_prompt_tokens,
+            completion_tokens=self.completion_tokens,
+            ttft_s=self.ttft_s,
+            total_s=time.monotonic() - began,
+        )
+        generating = self.total_s - self.ttft_s
+        if generating > 0 and self.completion_tokens > 1:
+            stats.tokens_per_s = (self.completion_tokens - 1) / generating
+        if self.stopped:
+            stats.stop_reason = StopReason.STOPPED
+        elif self.finish_reason == "length":
+            stats.stop_reason = StopReason.LENGTH
+        return stats
 
 
 def request_body(
