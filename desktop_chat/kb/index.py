@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from desktop_chat.fsutil import os_error_reason
-from desktop_chat.kb import blas_threads, hybrid, query, sources, vectors
+from desktop_chat.kb import bilingual, blas_threads, hybrid, query, sources, vectors
 from desktop_chat.kb.embedder import Embedder, EmbedderError, default_embedder
 from desktop_chat.kb.readers import (
     Cancelled,
@@ -303,10 +303,14 @@ class KnowledgeBase:
             self._vocab = query.Vocabulary(counts, n, float(avg or 1.0))
         return self._vocab
 
-    def search(self, question: str, k: int = 5, mode: str = "hybrid") -> list[Passage]:
+    def search(
+        self, question: str, k: int = 5, mode: str = "hybrid", *, gate: bool = True
+    ) -> list[Passage]:
         """The best passages for a question, best first; empty when nothing is relevant.
 
         ``mode`` "lexical" or "dense" uses one ranking alone (the bench compares them).
+        ``gate=False`` skips the off-topic test: a document the user attached to this chat is
+        what the question is about, however it is worded ("what does it say about fees").
         """
         if k <= 0 or not question.strip():
             return []
@@ -322,17 +326,18 @@ class KnowledgeBase:
         ids = matrix.ids
         if len(ids) == 0:  # not embedded yet (a version-1 file before its sync): words only
             return self._passages(lexical[:k])
+        translated = self.translated_search(question) if mode == "hybrid" else []
         sims = hybrid.similarities(
             matrix.vectors, matrix.heads, matrix.chinese, query_vector, hybrid.is_chinese(question)
         )
         dense = hybrid.dense_top(ids, sims)
         cosines = dict(dense)
-        for pid, _ in lexical:
+        for pid, _ in [*lexical, *translated]:
             at = int(np.searchsorted(ids, pid))
             if pid not in cosines and at < len(ids) and ids[at] == pid:
                 cosines[pid] = float(sims[at])
         topic = float(matrix.centroid @ query_vector.astype(np.float32))
-        ranked = hybrid.fuse(lexical, dense, cosines, topic)
+        ranked = hybrid.fuse(lexical, dense, cosines, topic, translated=translated, gate=gate)
         ranked = hybrid.prefer_own_language(
             ranked, ids, matrix.vectors, matrix.chinese, hybrid.is_chinese(question), k
         )
@@ -341,7 +346,14 @@ class KnowledgeBase:
     def lexical_search(self, question: str) -> list[tuple[int, float]]:
         """BM25 candidates that cover enough of the question: (passage id, score), best first."""
         vocab = self.vocabulary()
-        concepts = query.analyze(question, vocab)
+        return self._bm25(query.analyze(question, vocab))
+
+    def translated_search(self, question: str) -> list[tuple[int, float]]:
+        """BM25 candidates for the question's words in the other language (bilingual)."""
+        return self._bm25(bilingual.translated_concepts(question))
+
+    def _bm25(self, concepts: list[query.Concept]) -> list[tuple[int, float]]:
+        vocab = self.vocabulary()
         terms = query.query_terms(concepts, vocab)
         if not terms:
             return []

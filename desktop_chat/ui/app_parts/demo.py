@@ -96,6 +96,8 @@ class DemoPreparer(QObject):
 
 def _ensure_demo_kb(_context: TaskContext) -> str:
     # Looked up at call time, so a test can watch which thread does the work.
-    from desktop_chat.kb import library
+    from desktop_chat.kb import bilingual, library
 
-    return library.ensure_demo_kb()
+    name = library.ensure_demo_kb()
+    bilingual.dictionary()  # read here, not during the visitor's first question
+    return name

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from desktop_chat.kb import library
+from desktop_chat.kb import bilingual, library
 from desktop_chat.kb.embedder import EmbedderError, default_embedder
 from desktop_chat.kb.index import IndexReport, KbError
 from desktop_chat.tasks import TaskContext, TaskRunner
@@ -87,13 +87,15 @@ class KbIndexer(QObject):
         self._start_next()
 
     def warm_up(self) -> None:
-        """Load the sentence encoder on a task, so the first search does not wait on the GUI."""
+        """Load the sentence encoder and the dictionary on a task, so the first search does not
+        wait on the GUI (the dictionary takes ~2 s to read)."""
         if self._warmed or self._closed:
             return
         self._warmed = True
 
         def load(_context: TaskContext) -> None:
             default_embedder().embed_queries(["warm up"])
+            bilingual.dictionary()
 
         self._runner.run("kb-embedder", load, expected=(EmbedderError,))
 
