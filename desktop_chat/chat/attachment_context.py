@@ -169,7 +169,9 @@ def _retrieve(
         if not _document_file(folder, attachment.id).is_file():
             index_sections(folder, attachment.id, attachment.name, attachment.sections)
     with KnowledgeBase(folder / "kb.sqlite3") as kb:
-        passages = kb.search(question, k=RETRIEVED_PASSAGES * 2)
+        # The user attached these documents to this chat: a question here is about them,
+        # however far its words are from theirs, so the off-topic gate does not apply.
+        passages = kb.search(question, k=RETRIEVED_PASSAGES * 2, gate=False)
     found = []
     for passage in passages:
         owner = by_file.get(passage.source.split("/")[-1])

@@ -230,3 +230,15 @@ def test_a_word_document_is_read_with_its_headings(qtbot, service, store, tmp_pa
     assert host.conversation_id is not None
     result = add_to_turn(turn("deposit?"), store, host.conversation_id, "deposit?")
     assert "150 euros, paid at pick-up" in result.request.system
+
+
+def test_any_question_about_an_indexed_document_gets_its_passages(qtbot, service, store, tmp_path):
+    """The off-topic gate is for a shop's knowledge base; an attached document is what the
+    question is about, however little its words share with it."""
+    file = tmp_path / "routes.md"
+    file.write_text(f"# Canal routes\n\n{ROUTES}\n")
+    host = Host(store)
+    assert attach(qtbot, service, host, file).mode == "indexed"
+    assert host.conversation_id is not None
+    result = add_to_turn(turn("x"), store, host.conversation_id, "give me a summary please")
+    assert result.citations and "kilometres" in result.request.system
