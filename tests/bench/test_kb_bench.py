@@ -37,25 +37,30 @@ def _check_items(items: list[dict], base: Path, tmp_path: Path) -> None:
             assert item["kind"] == "off_topic" and item["expect"] == [], item
 
 
-def test_heldout3_questions_point_at_real_passages(tmp_path: Path) -> None:
+def test_heldout4_questions_point_at_real_passages(tmp_path: Path) -> None:
     """Checked by indexing only: no question is ranked here (the set stays sealed)."""
     items = kb_bench.heldout_items()
-    assert {i["kb"] for i in items} == {"heldout3"}
-    _check_items(items, kb_bench.heldout3_dir(), tmp_path)
+    assert {i["kb"] for i in items} == {"heldout4"}
+    _check_items(items, kb_bench.heldout4_dir(), tmp_path)
     counts = Counter((i["lang"], i["kind"]) for i in items)
-    assert counts["en", "same"] >= 25 and counts["zh", "same"] >= 23
-    assert counts["en", "cross"] >= 12 and counts["zh", "cross"] >= 12
+    assert counts["en", "same"] >= 28 and counts["zh", "same"] >= 26
+    assert counts["en", "cross"] >= 14 and counts["zh", "cross"] >= 14
     off_topic = [i for i in items if i["kind"] == "off_topic"]
     near = [i for i in off_topic if i["near_miss"]]
-    assert len(off_topic) >= 20 and 2 * len(near) >= len(off_topic)
+    assert len(off_topic) >= 28 and len(near) >= 16
     assert {i["lang"] for i in near} == {"en", "zh"}
 
 
-def test_greenhill_is_development_data_now(tmp_path: Path) -> None:
-    items = json.loads((kb_bench.greenhill_dir() / "questions.json").read_text("utf-8"))
-    _check_items(items["questions"], kb_bench.greenhill_dir(), tmp_path)
+def test_greenhill_and_northgate_are_development_data_now(tmp_path: Path) -> None:
+    for folder in (kb_bench.greenhill_dir(), kb_bench.northgate_dir()):
+        items = json.loads((folder / "questions.json").read_text("utf-8"))
+        _check_items(items["questions"], folder, tmp_path)
+        near = [i for i in items["questions"] if i.get("near_miss")]
+        assert {i["lang"] for i in near} == {"en", "zh"}
     assert kb_bench.heldout2_dir() == kb_bench.greenhill_dir()
-    assert [name for name, _ in kb_bench.DEV_PARTS] == ["sample", "harbour", "greenhill"]
+    assert kb_bench.heldout3_dir() == kb_bench.northgate_dir()
+    names = [name for name, _ in kb_bench.DEV_PARTS]
+    assert names == ["sample", "harbour", "greenhill", "northgate"]
 
 
 def test_harbour_has_near_misses_and_more_cross_language(tmp_path: Path) -> None:
@@ -80,13 +85,14 @@ def test_sample_shop_has_near_misses_and_chinese_questions_on_the_english_faq() 
 
 
 def test_heldout_is_a_different_set_from_development() -> None:
-    assert kb_bench.heldout3_dir() not in (
+    assert kb_bench.heldout4_dir() not in (
         kb_bench.harbour_dir(),
         kb_bench.greenhill_dir(),
+        kb_bench.northgate_dir(),
         library.sample_kb_dir(),
     )
     dev_questions: set[str] = set()
-    for folder in (kb_bench.harbour_dir(), kb_bench.greenhill_dir()):
+    for folder in (kb_bench.harbour_dir(), kb_bench.greenhill_dir(), kb_bench.northgate_dir()):
         data = json.loads((folder / "questions.json").read_text("utf-8"))
         dev_questions |= {i["q"] for i in data["questions"]}
     sample = json.loads(library.sample_questions_file().read_text("utf-8"))
@@ -98,7 +104,7 @@ def test_heldout_is_a_different_set_from_development() -> None:
 def test_heldout_reports_aggregates_only(monkeypatch) -> None:
     """Run on development data standing in for the sealed set, which stays unranked here."""
     items = json.loads((kb_bench.greenhill_dir() / "questions.json").read_text("utf-8"))
-    monkeypatch.setattr(kb_bench, "heldout3_dir", kb_bench.greenhill_dir)
+    monkeypatch.setattr(kb_bench, "heldout4_dir", kb_bench.greenhill_dir)
     monkeypatch.setattr(kb_bench, "heldout_items", lambda: items["questions"])
     result = kb_bench.heldout()
     assert "misses" not in result
@@ -107,7 +113,7 @@ def test_heldout_reports_aggregates_only(monkeypatch) -> None:
         i["kind"] != "off_topic" for i in items["questions"]
     )
     assert result["off_topic_rejection"] is not None
-    assert result["near_miss_rejection"] is None  # Greenhill marks no near-misses
+    assert result["near_miss_rejection"] is not None and result["general_rejection"] is not None
 
 
 def _tally_result(groups: dict[str, tuple[int, int]], rejected: int, asked: int) -> dict:
@@ -138,7 +144,7 @@ def test_bench_rows_keep_their_names(tmp_path: Path) -> None:
     assert "greenhill 0.5" in by_name["KB dev recall@3 zh"].detail
     assert by_name["KB held-out recall@3 cross"].detail == "recall@1=0.0, n=0"
     off = by_name["KB dev off-topic rejected"].detail
-    assert off == "near-misses 0.25, sample 0.9, harbour 1.0, greenhill 0.25"
+    assert off == "general 0.9, near-misses 0.25, sample 0.9, harbour 1.0, greenhill 0.25"
     assert by_name["KB held-out off-topic rejected"].value == 0.0
     assert speed["passages"] == 150 and speed["queries"] > 0
 
