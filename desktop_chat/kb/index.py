@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from desktop_chat.fsutil import os_error_reason
-from desktop_chat.kb import bilingual, blas_threads, hybrid, query, sources, vectors
+from desktop_chat.kb import bilingual, blas_threads, general, hybrid, query, sources, vectors
 from desktop_chat.kb.embedder import Embedder, EmbedderError, default_embedder
 from desktop_chat.kb.readers import (
     Cancelled,
@@ -320,6 +320,7 @@ class KnowledgeBase:
         try:
             matrix = self._vectors()
             query_vector = self.embedder.embed_queries([question])[0]
+            general_bank = general.bank(self.embedder) if gate else None
         except EmbedderError as exc:  # words alone still answer
             log.warning("knowledge base %s: dense search unavailable: %s", self.name, exc)
             return self._passages(lexical[:k])
@@ -337,7 +338,12 @@ class KnowledgeBase:
             if pid not in cosines and at < len(ids) and ids[at] == pid:
                 cosines[pid] = float(sims[at])
         topic = float(matrix.centroid @ query_vector.astype(np.float32))
-        ranked = hybrid.fuse(lexical, dense, cosines, topic, translated=translated, gate=gate)
+        elsewhere = (
+            general.nearness(general_bank, query_vector) if general_bank is not None else 0.0
+        )
+        ranked = hybrid.fuse(
+            lexical, dense, cosines, topic, translated=translated, elsewhere=elsewhere, gate=gate
+        )
         ranked = hybrid.prefer_own_language(
             ranked, ids, matrix.vectors, matrix.chinese, hybrid.is_chinese(question), k
         )
