@@ -9,7 +9,7 @@ from pathlib import Path
 
 from desktop_chat.bench import kb_bench, kb_synthetic
 from desktop_chat.bench.report import Figure
-from desktop_chat.kb import library
+from desktop_chat.kb import general, library
 from desktop_chat.kb.index import KnowledgeBase
 
 
@@ -37,11 +37,11 @@ def _check_items(items: list[dict], base: Path, tmp_path: Path) -> None:
             assert item["kind"] == "off_topic" and item["expect"] == [], item
 
 
-def test_heldout4_questions_point_at_real_passages(tmp_path: Path) -> None:
+def test_heldout5_questions_point_at_real_passages(tmp_path: Path) -> None:
     """Checked by indexing only: no question is ranked here (the set stays sealed)."""
     items = kb_bench.heldout_items()
-    assert {i["kb"] for i in items} == {"heldout4"}
-    _check_items(items, kb_bench.heldout4_dir(), tmp_path)
+    assert {i["kb"] for i in items} == {"heldout5"}
+    _check_items(items, kb_bench.heldout5_dir(), tmp_path)
     counts = Counter((i["lang"], i["kind"]) for i in items)
     assert counts["en", "same"] >= 28 and counts["zh", "same"] >= 26
     assert counts["en", "cross"] >= 14 and counts["zh", "cross"] >= 14
@@ -51,16 +51,17 @@ def test_heldout4_questions_point_at_real_passages(tmp_path: Path) -> None:
     assert {i["lang"] for i in near} == {"en", "zh"}
 
 
-def test_greenhill_and_northgate_are_development_data_now(tmp_path: Path) -> None:
-    for folder in (kb_bench.greenhill_dir(), kb_bench.northgate_dir()):
+def test_spent_held_out_sets_are_development_data_now(tmp_path: Path) -> None:
+    for folder in (kb_bench.greenhill_dir(), kb_bench.northgate_dir(), kb_bench.kestrel_dir()):
         items = json.loads((folder / "questions.json").read_text("utf-8"))
         _check_items(items["questions"], folder, tmp_path)
         near = [i for i in items["questions"] if i.get("near_miss")]
         assert {i["lang"] for i in near} == {"en", "zh"}
     assert kb_bench.heldout2_dir() == kb_bench.greenhill_dir()
     assert kb_bench.heldout3_dir() == kb_bench.northgate_dir()
+    assert kb_bench.heldout4_dir() == kb_bench.kestrel_dir()
     names = [name for name, _ in kb_bench.DEV_PARTS]
-    assert names == ["sample", "harbour", "greenhill", "northgate"]
+    assert names == ["sample", "harbour", "greenhill", "northgate", "kestrel"]
 
 
 def test_harbour_has_near_misses_and_more_cross_language(tmp_path: Path) -> None:
@@ -85,14 +86,11 @@ def test_sample_shop_has_near_misses_and_chinese_questions_on_the_english_faq() 
 
 
 def test_heldout_is_a_different_set_from_development() -> None:
-    assert kb_bench.heldout4_dir() not in (
-        kb_bench.harbour_dir(),
-        kb_bench.greenhill_dir(),
-        kb_bench.northgate_dir(),
-        library.sample_kb_dir(),
-    )
-    dev_questions: set[str] = set()
-    for folder in (kb_bench.harbour_dir(), kb_bench.greenhill_dir(), kb_bench.northgate_dir()):
+    spent = (kb_bench.harbour_dir(), kb_bench.greenhill_dir(), kb_bench.northgate_dir())
+    spent += (kb_bench.kestrel_dir(),)
+    assert kb_bench.heldout5_dir() not in (*spent, library.sample_kb_dir())
+    dev_questions: set[str] = set(general.questions())  # the off-topic gate's bank, too
+    for folder in spent:
         data = json.loads((folder / "questions.json").read_text("utf-8"))
         dev_questions |= {i["q"] for i in data["questions"]}
     sample = json.loads(library.sample_questions_file().read_text("utf-8"))
@@ -104,7 +102,7 @@ def test_heldout_is_a_different_set_from_development() -> None:
 def test_heldout_reports_aggregates_only(monkeypatch) -> None:
     """Run on development data standing in for the sealed set, which stays unranked here."""
     items = json.loads((kb_bench.greenhill_dir() / "questions.json").read_text("utf-8"))
-    monkeypatch.setattr(kb_bench, "heldout4_dir", kb_bench.greenhill_dir)
+    monkeypatch.setattr(kb_bench, "heldout5_dir", kb_bench.greenhill_dir)
     monkeypatch.setattr(kb_bench, "heldout_items", lambda: items["questions"])
     result = kb_bench.heldout()
     assert "misses" not in result
