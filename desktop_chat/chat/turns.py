@@ -37,10 +37,17 @@ def profile_settings(base: settings_mod.Settings, profile: Profile | None) -> se
 
 
 def _ground(profile: Profile, question: str, system: str) -> tuple[str, list[dict[str, Any]], str]:
+    return ground_on_knowledge_base(profile.knowledge_base or "", question, system)
+
+
+def ground_on_knowledge_base(
+    name: str, question: str, system: str
+) -> tuple[str, list[dict[str, Any]], str]:
+    """(system text with the passages of knowledge base ``name`` for ``question``, their
+    citations, a notice sentence when it could not be used); reads the disk, any thread."""
     from desktop_chat.kb import grounding, library
     from desktop_chat.kb.index import KbError
 
-    name = profile.knowledge_base or ""
     try:
         if name == library.DEMO_KB_NAME:
             library.ensure_demo_kb()

@@ -74,6 +74,13 @@ def register(subparsers: Any) -> None:
         "conversation; repeatable. Small ones go whole into the prompt, larger ones are "
         "searched; the sources are printed after the answer",
     )
+    parser.add_argument(
+        "--kb",
+        metavar="NAME",
+        help="answer from this knowledge base (`desktop-chat kb list`; shop-demo is the sample "
+        "shop's), as a profile with it does in the window; the passages the answer relies on "
+        "are printed after it, with figures no source holds marked",
+    )
     chat_tools.register_arguments(parser)  # --mcp, --tool-choice, --yes, --json
     parser.set_defaults(func=guard("chat", run))
 
@@ -110,7 +117,7 @@ def read_attachments(args: argparse.Namespace) -> Any:
     from desktop_chat.commands.chat_attach import AttachError, ChatDocuments
 
     try:
-        return ChatDocuments(getattr(args, "attach", None) or [])
+        return ChatDocuments(getattr(args, "attach", None) or [], getattr(args, "kb", None))
     except AttachError as error:
         return fail(str(error), 2)
 

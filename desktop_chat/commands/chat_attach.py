@@ -1,7 +1,8 @@
-"""`desktop-chat chat --attach FILE`: the window's rule for a chat's documents, headless. Each
-file is read before the model loads (a bad one is a sentence, exit 2); once the context size is
-known it goes whole into the prompt when it fits, else it is indexed into the conversation's own
-knowledge base; it is kept on the saved conversation, and the answer's sources are printed."""
+"""`desktop-chat chat --attach FILE` and `--kb NAME`: the window's rules for a chat's documents,
+headless. Each file is read before the model loads (a bad one is a sentence, exit 2); once the
+context size is known it goes whole into the prompt when it fits, else it is indexed into the
+conversation's own knowledge base; it is kept on the saved conversation. A knowledge base
+grounds the answer as a profile's does in the window. The answer's sources are printed."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ import contextlib
 import logging
 import re
 import shutil
+import sys
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +50,20 @@ class Document:
     tokens: int
 
 
+def _known_knowledge_base(name: str) -> str:
+    """``name`` when such a knowledge base exists (the sample shop's is made on first use);
+    AttachError with a sentence otherwise."""
+    from desktop_chat.kb import library
+
+    if name == library.DEMO_KB_NAME or library.exists(name):
+        return name
+    known = ", ".join(library.list_kbs()) or "none yet"
+    raise AttachError(
+        f"There is no knowledge base “{name}” (there are: {known}). Create one with "
+        "`desktop-chat kb create`, or ask the sample shop's: --kb shop-demo."
+    )
+
+
 def read_document_file(given: str) -> Document:
     """Read one file given to --attach; AttachError with a sentence when it cannot be used."""
     path = Path(given).expanduser()
@@ -72,7 +88,8 @@ class ChatDocuments:
     """The documents of one headless chat: kept on its conversation (or, with --no-save, on a
     throw-away one whose index lives in a temporary folder), then added to its turn."""
 
-    def __init__(self, files: Sequence[str]) -> None:
+    def __init__(self, files: Sequence[str], knowledge_base: str | None = None) -> None:
+        self.knowledge_base = _known_knowledge_base(knowledge_base) if knowledge_base else None
         self.documents = [read_document_file(name) for name in files]
         self.store: Store | None = None
         self.conversation_id = 0
@@ -82,7 +99,7 @@ class ChatDocuments:
         self.by_attachment: dict[int, Document] = {}
 
     def __bool__(self) -> bool:
-        return bool(self.documents)
+        return bool(self.documents) or self.knowledge_base is not None
 
     def keep(self, store: Store | None, conversation_id: int | None, context_size: int) -> None:
         """Attach the documents to the conversation (one made for them without a store),
@@ -131,8 +148,18 @@ class ChatDocuments:
         )
 
     def ground(self, request: ChatRequest, question: str) -> Turn:
-        """The turn with the documents (whole, or their passages for ``question``)."""
+        """The turn with the knowledge base's passages for ``question`` and the documents
+        (whole, or their passages), numbered in that order."""
         turn = Turn(request)
+        if self.knowledge_base is not None:
+            from desktop_chat.chat.turns import ground_on_knowledge_base
+
+            system, citations, notice = ground_on_knowledge_base(
+                self.knowledge_base, question, request.system
+            )
+            if notice:
+                print(f"desktop-chat: {notice}", file=sys.stderr)
+            turn = Turn(replace(request, system=system), citations, notice)
         if self.store is None:
             return turn
         from desktop_chat.chat.attachment_context import add_to_turn
