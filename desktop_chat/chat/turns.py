@@ -37,38 +37,9 @@ def profile_settings(base: settings_mod.Settings, profile: Profile | None) -> se
 
 
 def _ground(profile: Profile, question: str, system: str) -> tuple[str, list[dict[str, Any]], str]:
-    return ground_on_knowledge_base(profile.knowledge_base or "", question, system)
+    from desktop_chat.kb.grounding import ground_by_name
 
-
-def ground_on_knowledge_base(
-    name: str, question: str, system: str
-) -> tuple[str, list[dict[str, Any]], str]:
-    """(system text with the passages of knowledge base ``name`` for ``question``, their
-    citations, a notice sentence when it could not be used); reads the disk, any thread."""
-    from desktop_chat.kb import grounding, library
-    from desktop_chat.kb.index import KbError
-
-    try:
-        if name == library.DEMO_KB_NAME:
-            library.ensure_demo_kb()
-        with library.open_kb(name) as kb:
-            if kb.stats().passages == 0:
-                return system, [], f"The knowledge base “{name}” is empty. Add documents to it."
-            text, passages = grounding.ground(kb, question, base_prompt=system)
-    except (KbError, OSError) as error:
-        return system, [], f"The knowledge base “{name}” could not be used: {error}"
-    citations = [
-        {
-            "id": p.id,
-            "source": p.source,
-            "title": p.title,
-            "section": p.section,
-            "text": p.text,
-            "score": p.score,
-        }
-        for p in passages
-    ]
-    return text, citations, ""
+    return ground_by_name(profile.knowledge_base or "", question, system)
 
 
 def needs_grounding(

@@ -152,9 +152,9 @@ class ChatDocuments:
         (whole, or their passages), numbered in that order."""
         turn = Turn(request)
         if self.knowledge_base is not None:
-            from desktop_chat.chat.turns import ground_on_knowledge_base
+            from desktop_chat.kb.grounding import ground_by_name
 
-            system, citations, notice = ground_on_knowledge_base(
+            system, citations, notice = ground_by_name(
                 self.knowledge_base, question, request.system
             )
             if notice:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from desktop_chat.kb.hybrid import is_chinese
 from desktop_chat.kb.index import KnowledgeBase, Passage
@@ -100,3 +101,34 @@ def ground(
         count_tokens=count_tokens,
         question=question,
     )
+
+
+def ground_by_name(name: str, question: str, system: str) -> tuple[str, list[dict[str, Any]], str]:
+    """(``system`` with the passages of knowledge base ``name`` for ``question``, their
+    citations as an answer stores them, a sentence when it could not be used). Reads the
+    disk (the sample shop's is made on first use): call it off the GUI thread."""
+    from desktop_chat.kb import library
+    from desktop_chat.kb.index import KbError
+
+    try:
+        if name == library.DEMO_KB_NAME:
+            library.ensure_demo_kb()
+        with library.open_kb(name) as kb:
+            if kb.stats().passages == 0:
+                return system, [], f"The knowledge base “{name}” is empty. Add documents to it."
+            text, passages = ground(kb, question, base_prompt=system)
+    except (KbError, OSError) as error:
+        return system, [], f"The knowledge base “{name}” could not be used: {error}"
+    citations = [
+        {
+            "id": p.id,
+            "source": p.source,
+            "title": p.title,
+            "section": p.section,
+            "text": p.text,
+            "score": p.score,
+            "page": p.page,
+        }
+        for p in passages
+    ]
+    return text, citations, ""

@@ -24,6 +24,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from desktop_chat.engine.reasoning import Piece, ReasoningSplitter
 from desktop_chat.engine.types import GenerationStats, GenParams, ModelInfo
 from desktop_chat.engine.worker import TextRequest
+from desktop_chat.server import knowledge
 from desktop_chat.server.bridge import EngineBridge, Event, Generation, QueueFull
 from desktop_chat.server.config import ServerConfig
 from desktop_chat.server.embeddings import available as embeddings_available
@@ -142,6 +143,8 @@ class _Answer:
         self.reader = CallReader(offer.forced_schema is not None) if offer.active else None
         self.content: list[str] = []
         self.client_gone = False
+        # With a knowledge base (server.knowledge): its passages, shown after the answer.
+        self.citations: list[dict[str, Any]] | None = None
         try:
             self.generation: Generation = context.bridge.start(parsed.engine_request)
         except QueueFull:
@@ -256,8 +259,15 @@ class _Answer:
         self.context.request_log.write(entry, bodies)
 
 
-async def _respond(context: ServerContext, request: Request, parsed: Parsed, kind: str) -> Response:
+async def _respond(
+    context: ServerContext,
+    request: Request,
+    parsed: Parsed,
+    kind: str,
+    citations: list[dict[str, Any]] | None = None,
+) -> Response:
     answer = _Answer(context, request, parsed, kind)
+    answer.citations = citations
     try:
         event = await answer.next_event()
         while event.kind == "started":  # wait for the first token before the status is sent
@@ -273,9 +283,10 @@ async def _respond(context: ServerContext, request: Request, parsed: Parsed, kin
     if parsed.stream:  # finished before its first token (an empty answer)
         return EventSourceResponse(_stream(answer, event), ping=15)
     reasoning = answer.splitter.reasoning if answer.splitter is not None else ""
-    return JSONResponse(
-        answer.shaper.whole(answer.answer, answer.generation.stats, reasoning, answer.calls())
-    )
+    whole = answer.shaper.whole(answer.answer, answer.generation.stats, reasoning, answer.calls())
+    if answer.citations is not None:
+        whole.update(knowledge.annotated(answer.answer, answer.citations))
+    return JSONResponse(whole)
 
 
 async def _stream(answer: _Answer, event: Event) -> AsyncIterator[dict[str, str]]:
@@ -299,7 +310,10 @@ async def _stream(answer: _Answer, event: Event) -> AsyncIterator[dict[str, str]
                     yield {"data": json.dumps(chunk)}
                     opened = True
                 finish = "tool_calls" if calls else finish_reason(stats)
-                yield {"data": json.dumps(shaper.chunk(None, finish, not opened))}
+                last = shaper.chunk(None, finish, not opened)
+                if answer.citations is not None:  # known once the whole answer is
+                    last.update(knowledge.annotated(answer.answer, answer.citations))
+                yield {"data": json.dumps(last)}
                 if answer.parsed.include_usage:
                     yield {"data": json.dumps(shaper.usage_chunk(stats))}
                 yield {"data": "[DONE]"}
@@ -318,7 +332,12 @@ async def _stream(answer: _Answer, event: Event) -> AsyncIterator[dict[str, str]
 def build_app(context: ServerContext) -> Starlette:
     async def chat_completions(request: Request) -> Response:
         body = await read_json(request, context.config.max_body_bytes)
-        return await _respond(context, request, parse_chat(body, context.defaults()), "chat")
+        parsed = parse_chat(body, context.defaults())
+        name = knowledge.requested(body)
+        citations: list[dict[str, Any]] = []
+        if name is not None:
+            parsed, citations = await knowledge.ground(parsed, name)
+        return await _respond(context, request, parsed, "chat", citations)
 
     async def completions(request: Request) -> Response:
         body = await read_json(request, context.config.max_body_bytes)
