@@ -54,3 +54,14 @@ def kb(tmp_path: Path, docs: Path) -> Iterator[KnowledgeBase]:
     with KnowledgeBase(tmp_path / "kb.sqlite3") as base:
         base.add_paths([docs])
         yield base
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeBase]:
+    """The sample shop, both languages indexed, shared by a module's tests."""
+    from desktop_chat.kb import library
+
+    base = library.sample_kb_dir()
+    with KnowledgeBase(tmp_path_factory.mktemp("shop") / "kb.sqlite3") as kb:
+        kb.add_paths([base / "en", base / "zh"])
+        yield kb

@@ -4,7 +4,6 @@ encoder on the sample shop."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -13,14 +12,6 @@ import pytest
 from desktop_chat.kb import general, hybrid, library
 from desktop_chat.kb.embedder import default_embedder
 from desktop_chat.kb.index import KnowledgeBase
-
-
-@pytest.fixture(scope="module")
-def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeBase]:
-    base = library.sample_kb_dir()
-    with KnowledgeBase(tmp_path_factory.mktemp("shop") / "kb.sqlite3") as kb:
-        kb.add_paths([base / "en", base / "zh"])
-        yield kb
 
 
 def test_the_bank_is_broad_and_in_both_languages() -> None:

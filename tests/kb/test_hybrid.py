@@ -11,7 +11,6 @@ import numpy as np
 import pytest
 
 from desktop_chat.bench import kb_bench
-from desktop_chat.kb import library
 from desktop_chat.kb.embedder import default_embedder
 from desktop_chat.kb.index import KnowledgeBase
 from tests.kb.pdfgen import text_pdf
@@ -32,14 +31,6 @@ class CountingEmbedder:
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         self.passages += len(texts)
         return self.inner.embed_passages(texts)
-
-
-@pytest.fixture(scope="module")
-def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeBase]:
-    base = library.sample_kb_dir()
-    with KnowledgeBase(tmp_path_factory.mktemp("shop") / "kb.sqlite3") as kb:
-        kb.add_paths([base / "en", base / "zh"])
-        yield kb
 
 
 @pytest.fixture(scope="module")
