@@ -70,8 +70,12 @@ def test_a_remote_chat_gets_the_passages_in_the_question_s_language(
     capsys, app_home: Path, fake_url: str
 ) -> None:
     code = cli.main(
-        ["chat", "--endpoint", fake_url, "--model", "echo", "--no-save"]
-        + ["--kb", "shop-demo", "退款多久到账"]
+        [
+            *("chat", "--endpoint", fake_url, "--model", "echo", "--no-save"),
+            "--kb",
+            "shop-demo",
+            "退款多久到账",
+        ]
     )
     out = capsys.readouterr().out
     assert code == 0
@@ -84,8 +88,10 @@ def test_a_question_the_shop_cannot_answer_gets_no_passages(
     capsys, app_home: Path, fake_url: str
 ) -> None:
     code = cli.main(
-        ["chat", "--endpoint", fake_url, "--model", "echo", "--no-save"]
-        + ["--kb", "shop-demo", "what will the weather be like in paris on sunday"]
+        [
+            *("chat", "--endpoint", fake_url, "--model", "echo", "--no-save", "--kb", "shop-demo"),
+            "what will the weather be like in paris on sunday",
+        ]
     )
     out = capsys.readouterr().out
     assert code == 0
