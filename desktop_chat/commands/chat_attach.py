@@ -54,14 +54,15 @@ def _known_knowledge_base(name: str) -> str:
     """``name`` when such a knowledge base exists (the sample shop's is made on first use);
     AttachError with a sentence otherwise."""
     from desktop_chat.kb import library
+    from desktop_chat.kb.records import KbError
 
-    if name == library.DEMO_KB_NAME or library.exists(name):
-        return name
-    known = ", ".join(library.list_kbs()) or "none yet"
-    raise AttachError(
-        f"There is no knowledge base “{name}” (there are: {known}). Create one with "
-        "`desktop-chat kb create`, or ask the sample shop's: --kb shop-demo."
-    )
+    try:
+        return library.require(name)
+    except KbError as error:
+        raise AttachError(
+            f"{error} Create one with `desktop-chat kb create`, or ask the sample shop's: "
+            "--kb shop-demo."
+        ) from error
 
 
 def read_document_file(given: str) -> Document:
@@ -165,7 +166,7 @@ class ChatDocuments:
         from desktop_chat.chat.attachment_context import add_to_turn
 
         grounded = add_to_turn(turn, self.store, self.conversation_id, question, folder=self.folder)
-        if grounded.notice:
+        if grounded.notice and grounded.notice != turn.notice:  # the KB's was printed above
             log.warning("attachments: %s", grounded.notice)
         return grounded
 

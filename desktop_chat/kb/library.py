@@ -52,6 +52,18 @@ def exists(name: str) -> bool:
     return kb_file(name).is_file()
 
 
+def require(name: str) -> str:
+    """``name`` when a knowledge base of that name can be asked (the sample shop's is made on
+    first use); KbError with a sentence when the name is unusable, KbNotFoundError when no
+    such knowledge base exists (naming those that do)."""
+    if name == DEMO_KB_NAME:
+        return name
+    if not exists(validate_name(name)):
+        known = ", ".join(list_kbs()) or "none yet"
+        raise KbNotFoundError(f"There is no knowledge base “{name}” (there are: {known}).")
+    return name
+
+
 def open_kb(name: str) -> KnowledgeBase:
     """Open an existing knowledge base; raises KbNotFoundError."""
     if not exists(name):

@@ -39,17 +39,16 @@ async def ground(parsed: Parsed, name: str) -> tuple[Parsed, list[dict[str, Any]
     """The request with the passages for its last user message, and their citations; an
     ApiError naming the field when the knowledge base does not exist or cannot be used."""
     from desktop_chat.kb import grounding, library
+    from desktop_chat.kb.records import KbError
 
     request = parsed.engine_request
     assert isinstance(request, ChatRequest)
-    if name != library.DEMO_KB_NAME and not library.exists(name):
-        known = ", ".join(library.list_kbs()) or "none"
-        raise ApiError(
-            404,
-            f"There is no knowledge base “{name}” on this machine (there are: {known}).",
-            param=FIELD,
-            code="knowledge_base_not_found",
-        )
+    try:
+        library.require(name)
+    except library.KbNotFoundError as error:
+        raise ApiError(404, str(error), param=FIELD, code="knowledge_base_not_found") from None
+    except KbError as error:  # not a usable name ("../x")
+        raise bad_param(FIELD, str(error)) from None
     # Off the event loop: it reads sqlite and embeds the question (the demo's is built once).
     system, citations, notice = await asyncio.to_thread(
         grounding.ground_by_name, name, _question(request), request.system

@@ -49,13 +49,17 @@ def test_the_local_model_answers_from_the_sample_shop_and_cites_it(
     assert thread[-1].citations[0]["source"] == "en/returns.md"  # type: ignore[attr-defined]
 
 
+@pytest.mark.parametrize(
+    ("name", "sentence"),
+    [("nope", "There is no knowledge base “nope”"), ("../x", "not a usable knowledge base name")],
+)
 def test_an_unknown_knowledge_base_is_one_sentence_and_exit_2(
-    capsys, app_home: Path, tmp_path: Path
+    capsys, app_home: Path, tmp_path: Path, name: str, sentence: str
 ) -> None:
-    code = cli.main(["chat", "--model", str(tmp_path / "unused.gguf"), "--kb", "nope", "hi"])
+    code = cli.main(["chat", "--model", str(tmp_path / "unused.gguf"), "--kb", name, "hi"])
     err = capsys.readouterr().err
     assert code == 2
-    assert "There is no knowledge base “nope”" in err and "shop-demo" in err
+    assert sentence in err and "shop-demo" in err
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
     assert _saved(app_home) == []
 
