@@ -111,7 +111,7 @@ def _all_han(word: str) -> bool:
 
 def _is_noise(sense: str) -> bool:
     lowered = sense.casefold().strip()
-    return not lowered or any(lowered.startswith(n) or n in lowered for n in _NOISE)
+    return not lowered or any(n in lowered for n in _NOISE)
 
 
 def _words(gloss: str) -> list[str]:
